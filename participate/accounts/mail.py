@@ -1,0 +1,16 @@
+"""The few emails accounts sends. Each says why it came and what to do if unexpected."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext as _
+from flask_mailman import EmailMessage
+
+
+def send(to: str, subject: str, template: str, language: str = "en", **context) -> None:
+    with force_locale(language):
+        body = render_template(f"accounts/email/{template}.txt", **context)
+        subject = _(subject)
+    EmailMessage(
+        subject=subject, body=body, to=[to], from_email=current_app.config["MAIL_DEFAULT_SENDER"]
+    ).send()

@@ -1,0 +1,1 @@
+"""Helpers every feature shares: htmx, errors, security headers, layout, health."""

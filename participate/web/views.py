@@ -1,0 +1,64 @@
+"""Home, health and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from participate.accounts.models import Organisation, Space
+from participate.audit import record
+from participate.extensions import db
+from participate.web.htmx import see_other
+from participate.web.home import tasks_for
+from participate.web.urls import safe_next
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("web/welcome.html")
+    person = current_user
+    space_ids = [m.space_id for m in person.memberships if m.space_id]
+    organisation_ids = [m.organisation_id for m in person.memberships if m.organisation_id]
+    spaces = db.session.scalars(select(Space).where(Space.id.in_(space_ids))).all()
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(organisation_ids))
+    ).all()
+    spaces_by_id = {s.id: s for s in spaces}
+    organisations_by_id = {o.id: o for o in organisations}
+    return render_template(
+        "web/home.html",
+        tasks=tasks_for(person, spaces_by_id, organisations_by_id),
+        spaces_by_id=spaces_by_id,
+        organisations_by_id=organisations_by_id,
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means unreachable
+        current_app.logger.warning("Health check could not reach the database: %s", error)
+        db.session.rollback()
+        database = "unreachable"
+    status = 200 if database == "ok" else 503
+    return jsonify(status="ok" if status == 200 else "unavailable", database=database), status
+
+
+@bp.post("/language")
+def choose_language():
+    """Switch between English and Welsh; remembered on the profile when signed in."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated and current_user.language != language:
+            current_user.language = language
+            record("profile.language_changed", "Changed language", current_user)
+            db.session.commit()
+    return see_other(safe_next(request.form.get("next")))

@@ -1,0 +1,120 @@
+"""Shared fixtures: a fresh, migrated database for every test, on SQLite or PostgreSQL.
+
+Set ``TEST_DATABASE_URL`` (for example ``postgresql://app:app@127.0.0.1/postgres``) to run the
+suite on PostgreSQL; without it the suite runs on SQLite files in a temporary folder.
+The schema is built once per run by the real migrations, then copied for each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from participate import create_app
+from participate.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
+
+BASE_CONFIG = {
+    "ENVIRONMENT": "testing",
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "MAIL_BACKEND": "locmem",
+    "ARGON2_PROFILE": "CHEAPEST",
+    "RATELIMIT_ENABLED": False,
+    "WTF_CSRF_ENABLED": False,
+    "SERVER_NAME": None,
+}
+
+
+def _pg_url(name: str) -> str:
+    url = make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def _pg_admin():
+    return create_engine(_pg_url(make_url(TEST_DATABASE_URL).database or "postgres"),
+                         isolation_level="AUTOCOMMIT")
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """The migrated, empty schema every test starts from."""
+    if ON_POSTGRES:
+        name = f"participate_template_{uuid.uuid4().hex[:8]}"
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        _migrate(_pg_url(name))
+        yield name
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        _migrate(f"sqlite:///{path}")
+        yield path
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    if ON_POSTGRES:
+        name = f"participate_test_{uuid.uuid4().hex[:10]}"
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+        yield _pg_url(name)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path / "test.db"
+        shutil.copyfile(template_database, path)
+        yield f"sqlite:///{path}"
+
+
+def make_app(database_url: str, **overrides):
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    return app
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = make_app(database_url)
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    """Emails sent during the test (Flask-Mailman's locmem backend)."""
+    mailman = app.extensions["mailman"]
+    mailman.outbox = []
+    return mailman.outbox
+
+
+ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,60 @@
+"""Small builders for test data: one obvious way to make a person, a space, a membership."""
+
+from __future__ import annotations
+
+import itertools
+
+from participate.accounts import auth
+from participate.accounts.models import Membership, Organisation, Person, Space
+from participate.extensions import db
+
+PASSWORD = "correct horse battery"  # noqa: S105 - test data
+_seq = itertools.count(1)
+
+
+def person(name: str | None = None, *, email: str | None = "", password: str | None = PASSWORD,
+           admin: bool = False, **extra) -> Person:
+    n = next(_seq)
+    name = name or f"Person {n}"
+    if email == "":
+        email = f"{name.lower().replace(' ', '.')}.{n}@example.org"
+    p = Person(chosen_name=name, email=email, is_site_admin=admin, **extra)
+    if password and email:
+        auth.set_password(p, password)
+    db.session.add(p)
+    db.session.flush()
+    return p
+
+
+def organisation(name: str = "Porthaven Council", kind: str = "council") -> Organisation:
+    n = next(_seq)
+    o = Organisation(name=name, kind=kind, slug=f"org-{n}")
+    db.session.add(o)
+    db.session.flush()
+    return o
+
+
+def space(name: str = "A commission", kind: str = "commission", visibility: str = "members",
+          organisation_: Organisation | None = None) -> Space:
+    n = next(_seq)
+    s = Space(name=name, kind=kind, visibility=visibility, slug=f"space-{n}",
+              organisation=organisation_ or organisation())
+    db.session.add(s)
+    db.session.flush()
+    return s
+
+
+def member(p: Person, where, role: str, status: str = "active") -> Membership:
+    scope = {"organisation": where} if isinstance(where, Organisation) else {"space": where}
+    m = Membership(person=p, role=role, status=status, **scope)
+    db.session.add(m)
+    db.session.flush()
+    db.session.refresh(p)
+    return m
+
+
+def sign_in(client, p: Person, password: str = PASSWORD):
+    db.session.commit()
+    response = client.post("/sign-in", data={"email": p.email, "password": password})
+    assert response.status_code == 303, response.data[:500]
+    return response
