@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from participate.accounts import rules
-from participate.accounts.forms import OrganisationForm, SpaceForm
+from participate.accounts.forms import OrganisationForm, SpaceForm, choices
 from participate.accounts.models import Organisation, Space
 from participate.audit import record
 from participate.extensions import db
@@ -40,7 +40,7 @@ def slugify(name: str, model) -> str:
 def _forms(organisation_form=None, space_form=None):
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     space_form = space_form or SpaceForm(prefix="space")
-    space_form.organisation_id.choices = [(o.id, o.name) for o in organisations]
+    space_form.organisation_id.choices = choices((o.id, o.name) for o in organisations)
     return {
         "organisations": organisations,
         "spaces": db.session.scalars(select(Space).order_by(Space.name)).all(),
@@ -75,9 +75,9 @@ def add_organisation():
 @bp.post("/spaces")
 def add_space():
     form = SpaceForm(prefix="space")
-    form.organisation_id.choices = [
+    form.organisation_id.choices = choices(
         (o.id, o.name) for o in db.session.scalars(select(Organisation)).all()
-    ]
+    )
     if not form.validate_on_submit():
         return form_errors("accounts/admin.html", "space_form", "space-form",
                            **_forms(space_form=form))

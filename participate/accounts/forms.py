@@ -14,13 +14,20 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from participate.accounts import rules
 
 
-def _choices(mapping: dict) -> list[tuple[str, str]]:
-    return [(key, _l(label)) for key, label in mapping.items()]
+def choices(pairs) -> list[SelectChoice]:
+    """Options for a select or radio field from (value, label) pairs or a {value: label} dict."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
+
+
+def _choices(mapping: dict) -> list[SelectChoice]:
+    return choices((key, _l(label)) for key, label in mapping.items())
 
 
 class _NewPassword:
@@ -34,19 +41,23 @@ class _NewPassword:
                 raise ValidationError(gettext(problem))
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 EMAIL = [InputRequired(_l("Enter your email address.")),
          Email(_l("Enter an email address like name@example.org.")),
          Length(max=254)]
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=EMAIL)
+    email = EmailField(_l("Email address"), validators=EMAIL, filters=[_strip])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=EMAIL)
+    email = EmailField(_l("Email address"), validators=EMAIL, filters=[_strip])
 
 
 class CodeForm(FlaskForm):
@@ -73,7 +84,7 @@ class ProfileForm(FlaskForm):
     )
     pronouns = StringField(_l("Pronouns (optional)"), description=_l("For example: she/her, they/them."),
                            validators=[Optional(), Length(max=40)])
-    language = RadioField(_l("Language"), choices=[("en", "English"), ("cy", "Cymraeg")],
+    language = RadioField(_l("Language"), choices=choices([("en", "English"), ("cy", "Cymraeg")]),
                           validators=[InputRequired()])
     access_needs = TextAreaField(
         _l("What helps you take part (optional)"),
@@ -102,7 +113,7 @@ class AddPersonForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Their email address"), validators=EMAIL)
+    email = EmailField(_l("Their email address"), validators=EMAIL, filters=[_strip])
     role = RadioField(_l("Their role here"), validators=[InputRequired(_l("Choose a role."))])
 
 
@@ -143,7 +154,7 @@ class SpaceForm(FlaskForm):
                                   validators=[InputRequired(_l("Choose who hosts it."))])
     visibility = RadioField(
         _l("Who can see it"),
-        choices=[("members", _l("Only its members")), ("public", _l("Anyone"))],
+        choices=choices([("members", _l("Only its members")), ("public", _l("Anyone"))]),
         default="members",
         validators=[InputRequired()],
     )

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from participate.accounts import auth, rules, tokens
-from participate.accounts.forms import AddPersonForm, AssistForm, InviteForm
+from participate.accounts.forms import AddPersonForm, AssistForm, InviteForm, choices
 from participate.accounts.mail import send
 from participate.accounts.models import Membership, Organisation, Person, Space
 from participate.audit import record
@@ -61,7 +61,9 @@ def show(slug: str):
 
 def _role_choices(space: Space, form) -> None:
     current = [m.role for m in _members(space)]
-    form.role.choices = [(r.key, _(r.label)) for r in rules.roles_a_facilitator_may_give(space, current)]
+    form.role.choices = choices(
+        (r.key, _(r.label)) for r in rules.roles_a_facilitator_may_give(space, current)
+    )
 
 
 @bp.route("/spaces/<slug>/people/new", methods=["GET", "POST"])

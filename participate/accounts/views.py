@@ -99,7 +99,7 @@ def email_link():
                  hours=current_app.config["SIGN_IN_LINK_HOURS"])
             db.session.commit()
         # The same answer whether or not the account exists.
-        return render_template("accounts/check_email.html", email=form.email.data,
+        return render_template("accounts/check_email.html", email=rules.normalise_email(form.email.data),
                                what=_("a sign-in link"))
     if form.is_submitted():
         return form_errors("accounts/email_link.html", "email_form", "email-form", form=form)
@@ -156,7 +156,7 @@ def forgot_password():
                  link=url_for("accounts.reset_password", secret=secret, _external=True),
                  hours=current_app.config["PASSWORD_RESET_HOURS"])
             db.session.commit()
-        return render_template("accounts/check_email.html", email=form.email.data,
+        return render_template("accounts/check_email.html", email=rules.normalise_email(form.email.data),
                                what=_("a link to choose a new password"))
     if form.is_submitted():
         return form_errors("accounts/forgot_password.html", "email_form", "email-form", form=form)

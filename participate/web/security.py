@@ -37,6 +37,11 @@ def content_security_policy(nonce: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
+    @app.before_request
+    def _fresh_nonce():
+        # A new nonce for every request, even when an app context outlives one (as in tests).
+        g.csp_nonce = secrets.token_urlsafe(16)
+
     @app.after_request
     def _headers(response):
         headers = response.headers
