@@ -54,6 +54,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
 
     from participate import demo
+    from participate.accounts.cli import accounts_cli
 
     app.cli.add_command(demo.demo_command)
+    app.cli.add_command(accounts_cli)
     return app
