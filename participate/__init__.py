@@ -6,7 +6,16 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participate import config
-from participate.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, select_locale
+from participate.extensions import (
+    babel,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    mail,
+    migrate,
+    select_locale,
+)
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 

@@ -34,8 +34,9 @@ def demo_sign_ins() -> list[tuple[str, str]]:
 
 
 def _person(key: str, name: str, pronouns: str | None, **extra) -> Person:
-    person = Person(email=f"{key}@{DOMAIN}" if key else None, chosen_name=name,
-                    pronouns=pronouns, **extra)
+    person = Person(
+        email=f"{key}@{DOMAIN}" if key else None, chosen_name=name, pronouns=pronouns, **extra
+    )
     if key:
         auth.set_password(person, DEMO_PASSWORD)
     db.session.add(person)
@@ -46,35 +47,60 @@ def load() -> bool:
     """Create the demo place. Returns False when it is already there."""
     if db.session.scalar(select(Organisation).where(Organisation.slug == "porthaven-council")):
         return False
-    council = Organisation(slug="porthaven-council", name="Porthaven Council", kind="council",
-                           description="The council for Porthaven and the villages around it.")
-    hub = Organisation(slug="northside-community-hub", name="Northside Community Hub",
-                       kind="community_group",
-                       description="A community centre, food pantry and tenants' network.")
-    commission = Space(slug="porthaven-poverty-truth-commission",
-                       name="Porthaven Poverty Truth Commission", kind="commission",
-                       organisation=hub, visibility="members",
-                       description="People who know poverty first-hand, working with people "
-                                   "who run things in Porthaven, so that decisions change.")
-    fund = Space(slug="northside-neighbourhood-fund", name="Northside Neighbourhood Fund",
-                 kind="grant_round", organisation=council, visibility="public",
-                 description="Residents of Northside decide together how to spend £40,000 "
-                             "on ideas for the area.")
-    tenants = Space(slug="northside-tenants-group", name="Northside Tenants' Group", kind="group",
-                    organisation=hub, visibility="members",
-                    description="Tenants of the Northside estate meet on the first Tuesday.")
+    council = Organisation(
+        slug="porthaven-council",
+        name="Porthaven Council",
+        kind="council",
+        description="The council for Porthaven and the villages around it.",
+    )
+    hub = Organisation(
+        slug="northside-community-hub",
+        name="Northside Community Hub",
+        kind="community_group",
+        description="A community centre, food pantry and tenants' network.",
+    )
+    commission = Space(
+        slug="porthaven-poverty-truth-commission",
+        name="Porthaven Poverty Truth Commission",
+        kind="commission",
+        organisation=hub,
+        visibility="members",
+        description="People who know poverty first-hand, working with people "
+        "who run things in Porthaven, so that decisions change.",
+    )
+    fund = Space(
+        slug="northside-neighbourhood-fund",
+        name="Northside Neighbourhood Fund",
+        kind="grant_round",
+        organisation=council,
+        visibility="public",
+        description="Residents of Northside decide together how to spend £40,000 "
+        "on ideas for the area.",
+    )
+    tenants = Space(
+        slug="northside-tenants-group",
+        name="Northside Tenants' Group",
+        kind="group",
+        organisation=hub,
+        visibility="members",
+        description="Tenants of the Northside estate meet on the first Tuesday.",
+    )
     db.session.add_all([council, hub, commission, fund, tenants])
 
     people = {key: _person(key, name, pronouns) for key, name, pronouns, _ in ACCOUNTS}
     people["admin"].is_site_admin = True
-    people["community"].access_needs = (
-        "Large print please. I need to leave by half two for the school run."
-    )
+    people[
+        "community"
+    ].access_needs = "Large print please. I need to leave by half two for the school run."
     people["resident"].language = "cy"
     # People a facilitator added, who sign in with a paper code.
-    dot = _person("", "Dot", None, notification_choice="none",
-                  access_needs="Step-free access; I use a wheelchair. A lift home after evening "
-                               "sessions.")
+    dot = _person(
+        "",
+        "Dot",
+        None,
+        notification_choice="none",
+        access_needs="Step-free access; I use a wheelchair. A lift home after evening sessions.",
+    )
     kayleigh = _person("", "Kayleigh", "she/her", notification_choice="none")
     bernie = _person("", "Bernie", "he/him", notification_choice="none")
     helen = _person("helen", "Helen", "she/her")
@@ -106,10 +132,15 @@ def load() -> bool:
 
     for person in (dot, kayleigh, bernie):
         tokens.issue("paper_code", person=person, created_by=people["facilitator"])
-        record("account.created_without_email",
-               f"Made an account for {person.chosen_name} in {commission.name}", person,
-               space=commission, visibility="space", actor=people["facilitator"],
-               on_behalf_of=person)
+        record(
+            "account.created_without_email",
+            f"Made an account for {person.chosen_name} in {commission.name}",
+            person,
+            space=commission,
+            visibility="space",
+            actor=people["facilitator"],
+            on_behalf_of=person,
+        )
     record("demo.loaded", "Loaded the demo place", council, visibility="public")
     db.session.commit()
     return True
@@ -124,7 +155,9 @@ def demo_command():
     click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
     for email, label in demo_sign_ins():
         click.echo(f"  {label:<24} {email}")
-    click.echo("\nDot, Kayleigh and Bernie have no email: sign in as the facilitator and print "
-               "them a sign-in code from the commission's page.")
+    click.echo(
+        "\nDot, Kayleigh and Bernie have no email: sign in as the facilitator and print "
+        "them a sign-in code from the commission's page."
+    )
     if current_app.config["MAIL_BACKEND"] == "console":
         click.echo("Emails (sign-in links, invitations) are printed in this terminal.")

@@ -58,15 +58,26 @@ def index():
 def add_organisation():
     form = OrganisationForm(prefix="organisation")
     if not form.validate_on_submit():
-        return form_errors("accounts/admin.html", "organisation_form", "organisation-form",
-                           **_forms(organisation_form=form))
-    organisation = Organisation(name=form.name.data.strip(), kind=form.kind.data,
-                                description=form.description.data or None,
-                                slug=slugify(form.name.data, Organisation))
+        return form_errors(
+            "accounts/admin.html",
+            "organisation_form",
+            "organisation-form",
+            **_forms(organisation_form=form),
+        )
+    organisation = Organisation(
+        name=form.name.data.strip(),
+        kind=form.kind.data,
+        description=form.description.data or None,
+        slug=slugify(form.name.data, Organisation),
+    )
     db.session.add(organisation)
     db.session.flush()
-    record("organisation.created", f"Added the organisation {organisation.name}", organisation,
-           visibility="public")
+    record(
+        "organisation.created",
+        f"Added the organisation {organisation.name}",
+        organisation,
+        visibility="public",
+    )
     db.session.commit()
     flash(_("Added %(name)s.", name=organisation.name), "success")
     return see_other(url_for("admin.index"))
@@ -79,16 +90,22 @@ def add_space():
         (o.id, o.name) for o in db.session.scalars(select(Organisation)).all()
     )
     if not form.validate_on_submit():
-        return form_errors("accounts/admin.html", "space_form", "space-form",
-                           **_forms(space_form=form))
-    space = Space(name=form.name.data.strip(), kind=form.kind.data,
-                  organisation_id=form.organisation_id.data, visibility=form.visibility.data,
-                  description=form.description.data or None, slug=slugify(form.name.data, Space))
+        return form_errors(
+            "accounts/admin.html", "space_form", "space-form", **_forms(space_form=form)
+        )
+    space = Space(
+        name=form.name.data.strip(),
+        kind=form.kind.data,
+        organisation_id=form.organisation_id.data,
+        visibility=form.visibility.data,
+        description=form.description.data or None,
+        slug=slugify(form.name.data, Space),
+    )
     db.session.add(space)
     db.session.flush()
-    record("space.created", f"Added the space {space.name}", space, space=space,
-           visibility="space")
+    record("space.created", f"Added the space {space.name}", space, space=space, visibility="space")
     db.session.commit()
-    flash(_("Added %(name)s. Invite its first facilitator from its page.", name=space.name),
-          "success")
+    flash(
+        _("Added %(name)s. Invite its first facilitator from its page.", name=space.name), "success"
+    )
     return see_other(url_for("spaces.show", slug=space.slug))

@@ -32,7 +32,13 @@ def create_admin(email: str, name: str, password: str) -> None:
     person.active = True
     auth.set_password(person, password)
     db.session.flush()
-    record("account.made_admin", f"{person.chosen_name} was made a site admin from the command "
-           "line", person, on_behalf_of=person)
+    record(
+        "account.made_admin",
+        f"{person.chosen_name} was made a site admin from the command line",
+        person,
+        on_behalf_of=person,
+    )
     db.session.commit()
-    click.echo(f"{person.chosen_name} <{email}> is a site admin and can sign in with that password.")
+    click.echo(
+        f"{person.chosen_name} <{email}> is a site admin and can sign in with that password."
+    )

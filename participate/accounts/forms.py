@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -45,9 +46,11 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-EMAIL = [InputRequired(_l("Enter your email address.")),
-         Email(_l("Enter an email address like name@example.org.")),
-         Length(max=254)]
+EMAIL = [
+    InputRequired(_l("Enter your email address.")),
+    Email(_l("Enter an email address like name@example.org.")),
+    Length(max=254),
+]
 
 
 class SignInForm(FlaskForm):
@@ -82,18 +85,29 @@ class ProfileForm(FlaskForm):
         description=_l("The name people see. It can be a first name or a nickname."),
         validators=[InputRequired(_l("Enter the name you'd like people to see.")), Length(max=80)],
     )
-    pronouns = StringField(_l("Pronouns (optional)"), description=_l("For example: she/her, they/them."),
-                           validators=[Optional(), Length(max=40)])
-    language = RadioField(_l("Language"), choices=choices([("en", "English"), ("cy", "Cymraeg")]),
-                          validators=[InputRequired()])
+    pronouns = StringField(
+        _l("Pronouns (optional)"),
+        description=_l("For example: she/her, they/them."),
+        validators=[Optional(), Length(max=40)],
+    )
+    language = RadioField(
+        _l("Language"),
+        choices=choices([("en", "English"), ("cy", "Cymraeg")]),
+        validators=[InputRequired()],
+    )
     access_needs = TextAreaField(
         _l("What helps you take part (optional)"),
-        description=_l("For example: large print, a hearing loop, breaks, childcare, step-free "
-                       "access. Only the facilitators of your spaces see this."),
+        description=_l(
+            "For example: large print, a hearing loop, breaks, childcare, step-free "
+            "access. Only the facilitators of your spaces see this."
+        ),
         validators=[Optional(), Length(max=2000)],
     )
-    notification_choice = RadioField(_l("Emails from us"), choices=_choices(rules.NOTIFICATION_CHOICES),
-                                      validators=[InputRequired()])
+    notification_choice = RadioField(
+        _l("Emails from us"),
+        choices=_choices(rules.NOTIFICATION_CHOICES),
+        validators=[InputRequired()],
+    )
 
 
 class AddPersonForm(FlaskForm):
@@ -104,8 +118,9 @@ class AddPersonForm(FlaskForm):
     )
     pronouns = StringField(_l("Pronouns (optional)"), validators=[Optional(), Length(max=40)])
     role = RadioField(_l("Their role here"), validators=[InputRequired(_l("Choose a role."))])
-    access_needs = TextAreaField(_l("What helps them take part (optional)"),
-                                 validators=[Optional(), Length(max=2000)])
+    access_needs = TextAreaField(
+        _l("What helps them take part (optional)"), validators=[Optional(), Length(max=2000)]
+    )
     consent = BooleanField(
         _l("They are here, and they agree to me making this account for them"),
         validators=[InputRequired(_l("Check with them first, then tick this box."))],
@@ -141,21 +156,32 @@ class AssistForm(FlaskForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=160)])
-    kind = RadioField(_l("Kind of organisation"), choices=_choices(rules.ORGANISATION_KINDS),
-                      validators=[InputRequired(_l("Choose a kind."))])
-    description = TextAreaField(_l("About it (optional)"), validators=[Optional(), Length(max=2000)])
+    kind = RadioField(
+        _l("Kind of organisation"),
+        choices=_choices(rules.ORGANISATION_KINDS),
+        validators=[InputRequired(_l("Choose a kind."))],
+    )
+    description = TextAreaField(
+        _l("About it (optional)"), validators=[Optional(), Length(max=2000)]
+    )
 
 
 class SpaceForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=160)])
-    kind = RadioField(_l("Kind of space"), choices=_choices(rules.SPACE_KINDS),
-                      validators=[InputRequired(_l("Choose a kind."))])
-    organisation_id = SelectField(_l("Hosted by"), coerce=int,
-                                  validators=[InputRequired(_l("Choose who hosts it."))])
+    kind = RadioField(
+        _l("Kind of space"),
+        choices=_choices(rules.SPACE_KINDS),
+        validators=[InputRequired(_l("Choose a kind."))],
+    )
+    organisation_id = SelectField(
+        _l("Hosted by"), coerce=int, validators=[InputRequired(_l("Choose who hosts it."))]
+    )
     visibility = RadioField(
         _l("Who can see it"),
         choices=choices([("members", _l("Only its members")), ("public", _l("Anyone"))]),
         default="members",
         validators=[InputRequired()],
     )
-    description = TextAreaField(_l("About it (optional)"), validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(
+        _l("About it (optional)"), validators=[Optional(), Length(max=2000)]
+    )

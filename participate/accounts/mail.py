@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_mailman import EmailMessage
 
 
-def send(to: str, subject: str, template: str, language: str = "en", **context) -> None:
+def send(
+    to: str,
+    subject: str,
+    template: str,
+    language: str = "en",
+    subject_args: dict | None = None,
+    **context,
+) -> None:
+    """Send one plain-text email in the reader's language. ``subject`` is an ``N_`` string."""
     with force_locale(language):
         body = render_template(f"accounts/email/{template}.txt", **context)
-        subject = _(subject)
+        subject = _(subject, **(subject_args or {}))
     EmailMessage(
         subject=subject, body=body, to=[to], from_email=current_app.config["MAIL_DEFAULT_SENDER"]
     ).send()

@@ -95,9 +95,7 @@ class Membership(db.Model):
 
     __tablename__ = "membership"
     __table_args__ = (
-        CheckConstraint(
-            "(organisation_id IS NULL) <> (space_id IS NULL)", name="one_scope"
-        ),
+        CheckConstraint("(organisation_id IS NULL) <> (space_id IS NULL)", name="one_scope"),
         CheckConstraint("status IN ('active', 'stepping_back', 'left')", name="status"),
         UniqueConstraint("person_id", "organisation_id", name="uq_membership_person_organisation"),
         UniqueConstraint("person_id", "space_id", name="uq_membership_person_space"),

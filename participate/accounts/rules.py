@@ -29,42 +29,96 @@ class Role:
 ROLES: dict[str, Role] = {
     r.key: r
     for r in [
-        Role("council_officer", N_("Council officer"), "organisation",
-             N_("Publishes grant rounds, checks whether ideas can happen, and follows them through.")),
-        Role("finance_approver", N_("Finance approver"), "organisation",
-             N_("Approves payments that someone else has asked for.")),
-        Role("facilitator", N_("Facilitator"), "space",
-             N_("Runs sessions, keeps the space safe, and records for people in the room.")),
-        Role("community_commissioner", N_("Community commissioner"), "space",
-             N_("Brings lived experience, sets the agenda, proposes and consents.")),
-        Role("civic_commissioner", N_("Civic commissioner"), "space",
-             N_("Listens first, then works alongside community commissioners on change.")),
-        Role("business_commissioner", N_("Business commissioner"), "space",
-             N_("Listens first, then works alongside community commissioners on change.")),
-        Role("observer", N_("Observer"), "space", N_("Follows the work without taking part in decisions.")),
-        Role("grant_panel_member", N_("Grant panel member"), "space",
-             N_("Reads applications and decides small grants with the rest of the panel.")),
-        Role("resident", N_("Resident"), "space", N_("Lives in the area: proposes ideas and votes.")),
+        Role(
+            "council_officer",
+            N_("Council officer"),
+            "organisation",
+            N_(
+                "Publishes grant rounds, checks whether ideas can happen, and follows them through."
+            ),
+        ),
+        Role(
+            "finance_approver",
+            N_("Finance approver"),
+            "organisation",
+            N_("Approves payments that someone else has asked for."),
+        ),
+        Role(
+            "facilitator",
+            N_("Facilitator"),
+            "space",
+            N_("Runs sessions, keeps the space safe, and records for people in the room."),
+        ),
+        Role(
+            "community_commissioner",
+            N_("Community commissioner"),
+            "space",
+            N_("Brings lived experience, sets the agenda, proposes and consents."),
+        ),
+        Role(
+            "civic_commissioner",
+            N_("Civic commissioner"),
+            "space",
+            N_("Listens first, then works alongside community commissioners on change."),
+        ),
+        Role(
+            "business_commissioner",
+            N_("Business commissioner"),
+            "space",
+            N_("Listens first, then works alongside community commissioners on change."),
+        ),
+        Role(
+            "observer",
+            N_("Observer"),
+            "space",
+            N_("Follows the work without taking part in decisions."),
+        ),
+        Role(
+            "grant_panel_member",
+            N_("Grant panel member"),
+            "space",
+            N_("Reads applications and decides small grants with the rest of the panel."),
+        ),
+        Role(
+            "resident", N_("Resident"), "space", N_("Lives in the area: proposes ideas and votes.")
+        ),
     ]
 }
 
 SPACE_ROLES = [r.key for r in ROLES.values() if r.scope == "space"]
 ORGANISATION_ROLES = [r.key for r in ROLES.values() if r.scope == "organisation"]
 COMMISSIONER_ROLES = {"community_commissioner", "civic_commissioner", "business_commissioner"}
-SPACE_KINDS = {"commission": N_("Commission"), "grant_round": N_("Grant round"), "group": N_("Group")}
-ORGANISATION_KINDS = {"council": N_("Council"), "funder": N_("Funder"), "community_group": N_("Community group")}
+SPACE_KINDS = {
+    "commission": N_("Commission"),
+    "grant_round": N_("Grant round"),
+    "group": N_("Group"),
+}
+ORGANISATION_KINDS = {
+    "council": N_("Council"),
+    "funder": N_("Funder"),
+    "community_group": N_("Community group"),
+}
 NOTIFICATION_CHOICES = {
     "each": N_("Each time something needs me"),
     "daily": N_("One email a day at most"),
     "weekly": N_("One email a week at most"),
     "none": N_("No emails: I'll look when I sign in"),
 }
-MEMBERSHIP_STATUSES = {"active": N_("Active"), "stepping_back": N_("Stepping back"), "left": N_("Left")}
+MEMBERSHIP_STATUSES = {
+    "active": N_("Active"),
+    "stepping_back": N_("Stepping back"),
+    "left": N_("Left"),
+}
 
 # Roles a facilitator may give when adding or inviting someone to their space.
 ROLES_BY_SPACE_KIND = {
-    "commission": ["community_commissioner", "civic_commissioner", "business_commissioner",
-                   "facilitator", "observer"],
+    "commission": [
+        "community_commissioner",
+        "civic_commissioner",
+        "business_commissioner",
+        "facilitator",
+        "observer",
+    ],
     "grant_round": ["resident", "grant_panel_member", "facilitator", "observer"],
     "group": ["resident", "facilitator", "observer"],
 }

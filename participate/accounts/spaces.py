@@ -13,6 +13,7 @@ from participate.accounts.mail import send
 from participate.accounts.models import Membership, Organisation, Person, Space
 from participate.audit import record
 from participate.extensions import db
+from participate.text import N_
 from participate.web.htmx import form_errors, see_other
 from participate.web.urls import safe_next
 
@@ -35,7 +36,9 @@ def current_user_or_none():
 
 def _members(space: Space) -> list[Membership]:
     rows = db.session.scalars(
-        select(Membership).where(Membership.space_id == space.id).join(Membership.person)
+        select(Membership)
+        .where(Membership.space_id == space.id)
+        .join(Membership.person)
         .order_by(Person.chosen_name)
     ).all()
     return [m for m in rows if m.status != "left"]
@@ -53,8 +56,7 @@ def show(slug: str):
         my_role=rules.role_in_space(viewer, space),
         can_manage=rules.can(viewer, "manage_space", space),
         can_assist={m.person_id: rules.can(viewer, "assist", (space, m.person)) for m in members},
-        sees_needs={m.person_id: rules.can(viewer, "see_access_needs", m.person)
-                    for m in members},
+        sees_needs={m.person_id: rules.can(viewer, "see_access_needs", m.person) for m in members},
         assist_form=AssistForm(),
     )
 
@@ -74,30 +76,44 @@ def add_person(slug: str):
     form = AddPersonForm()
     _role_choices(space, form)
     if form.validate_on_submit():
-        person = Person(chosen_name=form.chosen_name.data.strip(),
-                        pronouns=(form.pronouns.data or "").strip() or None,
-                        access_needs=(form.access_needs.data or "").strip() or None,
-                        notification_choice="none", created_by_id=current_user.id)
+        person = Person(
+            chosen_name=form.chosen_name.data.strip(),
+            pronouns=(form.pronouns.data or "").strip() or None,
+            access_needs=(form.access_needs.data or "").strip() or None,
+            notification_choice="none",
+            created_by_id=current_user.id,
+        )
         db.session.add(person)
         db.session.add(Membership(person=person, space=space, role=form.role.data))
         db.session.flush()
-        record("account.created_without_email",
-               f"Made an account for {person.chosen_name} in {space.name}", person,
-               space=space, visibility="space", on_behalf_of=person)
+        record(
+            "account.created_without_email",
+            f"Made an account for {person.chosen_name} in {space.name}",
+            person,
+            space=space,
+            visibility="space",
+            on_behalf_of=person,
+        )
         _token, code = tokens.issue("paper_code", person=person, created_by=current_user)
         db.session.commit()
         return _code_page(space, person, code)
     if form.is_submitted():
-        return form_errors("accounts/add_person.html", "add_person_form", "add-person-form",
-                           form=form, space=space)
+        return form_errors(
+            "accounts/add_person.html", "add_person_form", "add-person-form", form=form, space=space
+        )
     return render_template("accounts/add_person.html", form=form, space=space)
 
 
 def _code_page(space: Space, person: Person, code: str):
     hours = current_app.config["PAPER_CODE_HOURS"]
-    return render_template("accounts/paper_code.html", space=space, person=person, code=code,
-                           days=hours // 24, sign_in_url=url_for("accounts.sign_in_code",
-                                                                 _external=True))
+    return render_template(
+        "accounts/paper_code.html",
+        space=space,
+        person=person,
+        code=code,
+        days=hours // 24,
+        sign_in_url=url_for("accounts.sign_in_code", _external=True),
+    )
 
 
 @bp.post("/spaces/<slug>/people/<int:person_id>/code")
@@ -109,8 +125,13 @@ def new_code(slug: str, person_id: int):
     if person is None or rules.role_in_space(person, space) is None or person.email:
         abort(404)
     _token, code = tokens.issue("paper_code", person=person, created_by=current_user)
-    record("account.paper_code_issued", f"Gave {person.chosen_name} a new sign-in code", person,
-           space=space, visibility="private")
+    record(
+        "account.paper_code_issued",
+        f"Gave {person.chosen_name} a new sign-in code",
+        person,
+        space=space,
+        visibility="private",
+    )
     db.session.commit()
     return _code_page(space, person, code)
 
@@ -125,25 +146,44 @@ def invite(slug: str):
         email = rules.normalise_email(form.email.data)
         existing = db.session.scalar(select(Person).where(Person.email == email))
         if existing is not None and rules.role_in_space(existing, space):
-            form.email.errors = [_("%(name)s is already in this space.",
-                                   name=existing.chosen_name)]
-            return form_errors("accounts/invite.html", "invite_form", "invite-form", form=form,
-                               space=space)
-        _token, secret = tokens.issue("invitation", created_by=current_user, email=email,
-                                 space_id=space.id, role=form.role.data)
-        send(email, "You're invited to join %s" % space.name, "invitation",
-             existing.language if existing else "en",
-             inviter=current_user, space=space, role=rules.ROLES[form.role.data],
-             link=url_for("accounts.invitation", secret=secret, _external=True),
-             days=current_app.config["INVITATION_HOURS"] // 24)
-        record("membership.invited", f"Invited someone to {space.name} as {form.role.data}",
-               space, space=space, visibility="space", detail={"role": form.role.data})
+            form.email.errors = [_("%(name)s is already in this space.", name=existing.chosen_name)]
+            return form_errors(
+                "accounts/invite.html", "invite_form", "invite-form", form=form, space=space
+            )
+        _token, secret = tokens.issue(
+            "invitation",
+            created_by=current_user,
+            email=email,
+            space_id=space.id,
+            role=form.role.data,
+        )
+        send(
+            email,
+            N_("You're invited to join %(space)s"),
+            "invitation",
+            existing.language if existing else "en",
+            subject_args={"space": space.name},
+            inviter=current_user,
+            space=space,
+            role=rules.ROLES[form.role.data],
+            link=url_for("accounts.invitation", secret=secret, _external=True),
+            days=current_app.config["INVITATION_HOURS"] // 24,
+        )
+        record(
+            "membership.invited",
+            f"Invited someone to {space.name} as {form.role.data}",
+            space,
+            space=space,
+            visibility="space",
+            detail={"role": form.role.data},
+        )
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=email), "success")
         return see_other(url_for("spaces.show", slug=space.slug))
     if form.is_submitted():
-        return form_errors("accounts/invite.html", "invite_form", "invite-form", form=form,
-                           space=space)
+        return form_errors(
+            "accounts/invite.html", "invite_form", "invite-form", form=form, space=space
+        )
     return render_template("accounts/invite.html", form=form, space=space)
 
 
@@ -152,20 +192,40 @@ def invite(slug: str):
 def start_assisting(slug: str):
     space = load_space(slug)
     form = AssistForm()
-    member = db.session.get(Person, int(form.person_id.data or 0)) if (
-        form.person_id.data or "").isdigit() else None
+    member = (
+        db.session.get(Person, int(form.person_id.data or 0))
+        if (form.person_id.data or "").isdigit()
+        else None
+    )
     if member is None or not rules.can(current_user, "assist", (space, member)):
         abort(404)
     if not form.validate_on_submit():
-        flash(_("Check with %(name)s first, then tick the box to say they agree.",
-                name=member.chosen_name), "error")
+        flash(
+            _(
+                "Check with %(name)s first, then tick the box to say they agree.",
+                name=member.chosen_name,
+            ),
+            "error",
+        )
         return see_other(url_for("spaces.show", slug=space.slug, _anchor=f"member-{member.id}"))
     auth.start_assisting(space, member)
-    record("assist.started", f"Started acting for {member.chosen_name}, who is present and agreed",
-           member, space=space, visibility="private", on_behalf_of=member)
+    record(
+        "assist.started",
+        f"Started acting for {member.chosen_name}, who is present and agreed",
+        member,
+        space=space,
+        visibility="private",
+        on_behalf_of=member,
+    )
     db.session.commit()
-    flash(_("You're now acting for %(name)s. Everything you do is recorded as done by you for "
-            "them.", name=member.chosen_name), "success")
+    flash(
+        _(
+            "You're now acting for %(name)s. Everything you do is recorded as done by you for "
+            "them.",
+            name=member.chosen_name,
+        ),
+        "success",
+    )
     return see_other(url_for("accounts.profile"))
 
 
@@ -177,8 +237,13 @@ def stop_assisting():
     member, space = g.get("acting_for"), g.get("acting_in")
     auth.stop_assisting()
     if member is not None:
-        record("assist.stopped", f"Stopped acting for {member.chosen_name}", member, space=space,
-               on_behalf_of=member)
+        record(
+            "assist.stopped",
+            f"Stopped acting for {member.chosen_name}",
+            member,
+            space=space,
+            on_behalf_of=member,
+        )
         db.session.commit()
         flash(_("You've stopped acting for %(name)s.", name=member.chosen_name), "success")
     return see_other(safe_next(request.form.get("next")))
@@ -196,5 +261,6 @@ def organisation(slug: str):
         people = db.session.scalars(
             select(Membership).where(Membership.organisation_id == org.id)
         ).all()
-    return render_template("accounts/organisation.html", organisation=org, spaces=spaces,
-                           people=people)
+    return render_template(
+        "accounts/organisation.html", organisation=org, spaces=spaces, people=people
+    )

@@ -18,8 +18,9 @@ HOURS_SETTING = {
 }
 
 
-def issue(purpose: str, *, person: Person | None = None, created_by: Person | None = None,
-          **fields) -> tuple[OneTimeToken, str]:
+def issue(
+    purpose: str, *, person: Person | None = None, created_by: Person | None = None, **fields
+) -> tuple[OneTimeToken, str]:
     """A new token and its secret. The secret is returned once and never stored."""
     secret = rules.new_paper_code() if purpose == "paper_code" else rules.new_link_secret()
     if person is not None and purpose in ("paper_code", "sign_in_link", "password_reset"):
@@ -64,3 +65,11 @@ def find(purpose: str, secret: str) -> OneTimeToken | None:
 
 def use(token: OneTimeToken) -> None:
     token.used_at = utcnow()
+
+
+def find_personal(purpose: str, secret: str) -> OneTimeToken | None:
+    """Like ``find``, for tokens that sign someone in: only while that person is active."""
+    token = find(purpose, secret)
+    if token is None or token.person is None or not token.person.active:
+        return None
+    return token

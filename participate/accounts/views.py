@@ -20,6 +20,7 @@ from participate.accounts.mail import send
 from participate.accounts.models import Membership, Person
 from participate.audit import record
 from participate.extensions import db, limiter
+from participate.text import N_
 from participate.web.htmx import form_errors, see_other
 from participate.web.urls import safe_next
 
@@ -62,8 +63,10 @@ def sign_in():
         if person is None:
             auth.check_password(None, form.password.data)
         form.password.errors = [
-            _("That email address and password don't match. Check both and try again, or "
-              "sign in with a link we email you instead.")
+            _(
+                "That email address and password don't match. Check both and try again, or "
+                "sign in with a link we email you instead."
+            )
         ]
         form.password.data = ""
         return form_errors("accounts/sign_in.html", "sign_in_form", "sign-in-form", form=form)
@@ -86,32 +89,67 @@ def sign_out():
 # --- emailed sign-in link ------------------------------------------------------------------
 
 
-@bp.route("/sign-in/email", methods=["GET", "POST"])
-@sign_in_limit
-def email_link():
+# What each emailed link is for: (token purpose, page, email subject and template, where the
+# link goes, how long it lasts, and what the "check your email" page says we sent).
+EMAILED_LINKS = {
+    "sign_in_link": (
+        "accounts/email_link.html",
+        N_("Your sign-in link"),
+        "sign_in_link",
+        "accounts.use_link",
+        "SIGN_IN_LINK_HOURS",
+        N_("a sign-in link"),
+    ),
+    "password_reset": (
+        "accounts/forgot_password.html",
+        N_("Choose a new password"),
+        "password_reset",
+        "accounts.reset_password",
+        "PASSWORD_RESET_HOURS",
+        N_("a link to choose a new password"),
+    ),
+}
+
+
+def _email_a_link(purpose: str):
+    """Ask for an email address and send a one-time link, saying the same either way."""
+    page, subject, email_template, endpoint, hours_setting, what = EMAILED_LINKS[purpose]
     form = EmailForm()
     if form.validate_on_submit():
         person = _person_by_email(form.email.data)
         if person is not None and person.active:
-            _token, secret = tokens.issue("sign_in_link", person=person)
-            send(person.email, "Your sign-in link", "sign_in_link", person.language,
-                 person=person, link=url_for("accounts.use_link", secret=secret, _external=True),
-                 hours=current_app.config["SIGN_IN_LINK_HOURS"])
+            _token, secret = tokens.issue(purpose, person=person)
+            send(
+                person.email,
+                subject,
+                email_template,
+                person.language,
+                person=person,
+                link=url_for(endpoint, secret=secret, _external=True),
+                hours=current_app.config[hours_setting],
+            )
             db.session.commit()
         # The same answer whether or not the account exists.
-        return render_template("accounts/check_email.html", email=rules.normalise_email(form.email.data),
-                               what=_("a sign-in link"))
+        return render_template(
+            "accounts/check_email.html", email=rules.normalise_email(form.email.data), what=_(what)
+        )
     if form.is_submitted():
-        return form_errors("accounts/email_link.html", "email_form", "email-form", form=form)
-    return render_template("accounts/email_link.html", form=form)
+        return form_errors(page, "email_form", "email-form", form=form)
+    return render_template(page, form=form)
+
+
+@bp.route("/sign-in/email", methods=["GET", "POST"])
+@sign_in_limit
+def email_link():
+    return _email_a_link("sign_in_link")
 
 
 @bp.route("/sign-in/link/<secret>", methods=["GET", "POST"])
 @sign_in_limit
 def use_link(secret: str):
     """GET only asks to confirm, so an email scanner opening the link can't use it up."""
-    token = tokens.find("sign_in_link", secret)
-    if token is None or token.person is None or not token.person.active:
+    token = tokens.find_personal("sign_in_link", secret)
+    if token is None:
         return render_template("accounts/link_expired.html"), 404
     if request.method == "POST":
         tokens.use(token)
@@ -127,13 +165,15 @@ def use_link(secret: str):
 def sign_in_code():
     form = CodeForm()
     if form.validate_on_submit():
-        token = tokens.find("paper_code", form.code.data)
-        if token is not None and token.person is not None and token.person.active:
+        token = tokens.find_personal("paper_code", form.code.data)
+        if token is not None:
             tokens.use(token)
             return _finish_sign_in(token.person, "a paper code", remember=True)
         form.code.errors = [
-            _("That code doesn't work. It may have been used already or be out of date. "
-              "Check it, or ask a facilitator for a new one.")
+            _(
+                "That code doesn't work. It may have been used already or be out of date. "
+                "Check it, or ask a facilitator for a new one."
+            )
         ]
     if form.is_submitted():
         return form_errors("accounts/sign_in_code.html", "code_form", "code-form", form=form)
@@ -146,28 +186,14 @@ def sign_in_code():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @sign_in_limit
 def forgot_password():
-    form = EmailForm()
-    if form.validate_on_submit():
-        person = _person_by_email(form.email.data)
-        if person is not None and person.active:
-            _token, secret = tokens.issue("password_reset", person=person)
-            send(person.email, "Choose a new password", "password_reset", person.language,
-                 person=person,
-                 link=url_for("accounts.reset_password", secret=secret, _external=True),
-                 hours=current_app.config["PASSWORD_RESET_HOURS"])
-            db.session.commit()
-        return render_template("accounts/check_email.html", email=rules.normalise_email(form.email.data),
-                               what=_("a link to choose a new password"))
-    if form.is_submitted():
-        return form_errors("accounts/forgot_password.html", "email_form", "email-form", form=form)
-    return render_template("accounts/forgot_password.html", form=form)
+    return _email_a_link("password_reset")
 
 
 @bp.route("/password/reset/<secret>", methods=["GET", "POST"])
 @sign_in_limit
 def reset_password(secret: str):
-    token = tokens.find("password_reset", secret)
-    if token is None or token.person is None or not token.person.active:
+    token = tokens.find_personal("password_reset", secret)
+    if token is None:
         return render_template("accounts/link_expired.html"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
@@ -178,8 +204,13 @@ def reset_password(secret: str):
         flash(_("Your new password is set."), "success")
         return _finish_sign_in(person, "a password reset link")
     if form.is_submitted():
-        return form_errors("accounts/reset_password.html", "password_form", "password-form",
-                           form=form, secret=secret)
+        return form_errors(
+            "accounts/reset_password.html",
+            "password_form",
+            "password-form",
+            form=form,
+            secret=secret,
+        )
     return render_template("accounts/reset_password.html", form=form, secret=secret)
 
 
@@ -187,20 +218,27 @@ def reset_password(secret: str):
 
 
 def _join(person: Person, token) -> None:
-    scope = {"space_id": token.space_id} if token.space_id else {
-        "organisation_id": token.organisation_id}
-    existing = db.session.scalar(
-        select(Membership).filter_by(person_id=person.id, **scope)
+    scope = (
+        {"space_id": token.space_id}
+        if token.space_id
+        else {"organisation_id": token.organisation_id}
     )
+    existing = db.session.scalar(select(Membership).filter_by(person_id=person.id, **scope))
     if existing is None:
         db.session.add(Membership(person=person, role=token.role, **scope))
     elif existing.status == "left":
         existing.status, existing.role = "active", token.role
     tokens.use(token)
     where = token.space or token.organisation
-    record("membership.joined", f"Accepted an invitation to {where.name} as {token.role}",
-           where, space=token.space, visibility="space" if token.space else "private",
-           actor=person, on_behalf_of=None)
+    record(
+        "membership.joined",
+        f"Accepted an invitation to {where.name} as {token.role}",
+        where,
+        space=token.space,
+        visibility="space" if token.space else "private",
+        actor=person,
+        on_behalf_of=None,
+    )
 
 
 @bp.route("/invitations/<secret>", methods=["GET", "POST"])
@@ -221,14 +259,18 @@ def invitation(secret: str):
             db.session.commit()
             flash(_("You've joined %(name)s.", name=where.name), "success")
             return see_other(url_for("web.home"))
-        return render_template("accounts/invitation_join.html", where=where, token=token,
-                               secret=secret)
+        return render_template(
+            "accounts/invitation_join.html", where=where, token=token, secret=secret
+        )
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        person = Person(email=token.email, chosen_name=form.chosen_name.data.strip(),
-                        pronouns=(form.pronouns.data or "").strip() or None,
-                        language=request.accept_languages.best_match(["en", "cy"]) or "en",
-                        created_by_id=token.created_by_id)
+        person = Person(
+            email=token.email,
+            chosen_name=form.chosen_name.data.strip(),
+            pronouns=(form.pronouns.data or "").strip() or None,
+            language=request.accept_languages.best_match(["en", "cy"]) or "en",
+            created_by_id=token.created_by_id,
+        )
         if form.password.data:
             auth.set_password(person, form.password.data)
         db.session.add(person)
@@ -237,14 +279,28 @@ def invitation(secret: str):
         _join(person, token)
         auth.sign_in(person)
         db.session.commit()
-        flash(_("Welcome, %(name)s. You've joined %(where)s.", name=person.chosen_name,
-                where=where.name), "success")
+        flash(
+            _(
+                "Welcome, %(name)s. You've joined %(where)s.",
+                name=person.chosen_name,
+                where=where.name,
+            ),
+            "success",
+        )
         return see_other(url_for("web.home"))
     if form.is_submitted():
-        return form_errors("accounts/invitation.html", "invitation_form", "invitation-form",
-                           form=form, where=where, token=token, secret=secret)
-    return render_template("accounts/invitation.html", form=form, where=where, token=token,
-                           secret=secret)
+        return form_errors(
+            "accounts/invitation.html",
+            "invitation_form",
+            "invitation-form",
+            form=form,
+            where=where,
+            token=token,
+            secret=secret,
+        )
+    return render_template(
+        "accounts/invitation.html", form=form, where=where, token=token, secret=secret
+    )
 
 
 # --- profile -------------------------------------------------------------------------------
@@ -260,8 +316,14 @@ def profile():
     form = ProfileForm(obj=person)
     if form.validate_on_submit():
         changed = [
-            name for name in ("chosen_name", "pronouns", "language", "access_needs",
-                              "notification_choice")
+            name
+            for name in (
+                "chosen_name",
+                "pronouns",
+                "language",
+                "access_needs",
+                "notification_choice",
+            )
             if (getattr(form, name).data or None) != (getattr(person, name) or None)
         ]
         person.chosen_name = form.chosen_name.data.strip()
@@ -270,12 +332,17 @@ def profile():
         person.access_needs = (form.access_needs.data or "").strip() or None
         person.notification_choice = form.notification_choice.data
         if changed:
-            record("profile.updated", "Updated profile: " + ", ".join(changed), person,
-                   detail={"fields": changed})
+            record(
+                "profile.updated",
+                "Updated profile: " + ", ".join(changed),
+                person,
+                detail={"fields": changed},
+            )
         db.session.commit()
         flash(_("Saved."), "success")
         return see_other(url_for("accounts.profile"))
     if form.is_submitted():
-        return form_errors("accounts/profile.html", "profile_form", "profile-form", form=form,
-                           person=person)
+        return form_errors(
+            "accounts/profile.html", "profile_form", "profile-form", form=form, person=person
+        )
     return render_template("accounts/profile.html", form=form, person=person)

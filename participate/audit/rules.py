@@ -34,4 +34,3 @@ def can(person, action: str, thing=None) -> bool:
     if rule is None:
         raise KeyError(f"No audit rule for {action!r}")
     return bool(rule(person, thing))
-

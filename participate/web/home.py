@@ -27,19 +27,43 @@ def tasks_for(person, spaces_by_id: dict, organisations_by_id: dict) -> list[Tas
             space = spaces_by_id[m.space_id]
             args = {"slug": space.slug}
             if m.role == "facilitator":
-                tasks.append(Task(N_("Check who's in %(space)s and their access needs"),
-                                  "spaces.show", args, space.name))
-                tasks.append(Task(N_("Add someone to %(space)s who has no email"),
-                                  "spaces.add_person", args, space.name))
-                tasks.append(Task(N_("Invite people to %(space)s by email"), "spaces.invite", args, space.name))
+                tasks.append(
+                    Task(
+                        N_("Check who's in %(space)s and their access needs"),
+                        "spaces.show",
+                        args,
+                        space.name,
+                    )
+                )
+                tasks.append(
+                    Task(
+                        N_("Add someone to %(space)s who has no email"),
+                        "spaces.add_person",
+                        args,
+                        space.name,
+                    )
+                )
+                tasks.append(
+                    Task(
+                        N_("Invite people to %(space)s by email"), "spaces.invite", args, space.name
+                    )
+                )
             elif m.role in COMMISSIONER_ROLES or m.role in {"resident", "grant_panel_member"}:
-                tasks.append(Task(N_("Meet the people in %(space)s"), "spaces.show", args, space.name))
+                tasks.append(
+                    Task(N_("Meet the people in %(space)s"), "spaces.show", args, space.name)
+                )
             else:
                 tasks.append(Task(N_("Follow %(space)s"), "spaces.show", args, space.name))
         elif m.organisation_id is not None:
             organisation = organisations_by_id[m.organisation_id]
-            tasks.append(Task(N_("See the spaces %(organisation)s hosts"), "spaces.organisation",
-                              {"slug": organisation.slug}, organisation.name))
+            tasks.append(
+                Task(
+                    N_("See the spaces %(organisation)s hosts"),
+                    "spaces.organisation",
+                    {"slug": organisation.slug},
+                    organisation.name,
+                )
+            )
     if not person.access_needs:
         tasks.append(Task(N_("Tell facilitators what helps you take part"), "accounts.profile"))
     return tasks

@@ -9,8 +9,8 @@ from sqlalchemy import select, text
 from participate.accounts.models import Organisation, Space
 from participate.audit import record
 from participate.extensions import db
-from participate.web.htmx import see_other
 from participate.web.home import tasks_for
+from participate.web.htmx import see_other
 from participate.web.urls import safe_next
 
 bp = Blueprint("web", __name__)

@@ -170,6 +170,7 @@ def test_invitation_creates_an_account_and_membership(client, outbox):
     assert response.status_code == 303
     link = _link_from(outbox, "/invitations/")
     assert "Sam has invited you to join Porthaven PTC" in outbox[-1].body
+    assert outbox[-1].subject == "You're invited to join Porthaven PTC"
     client.post("/sign-out")
     bad = client.post(link, data={"chosen_name": "", "password": "short"})
     assert bad.status_code == 422
