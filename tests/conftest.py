@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -89,8 +90,22 @@ def database_url(template_database, tmp_path):
         yield f"sqlite:///{path}"
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in an app context of its own, as it does in production.
+
+    The ``app`` fixture keeps an app context open for the whole test (so tests can use
+    ``db.session``); without this, requests would share its ``g`` and its database session,
+    and the signed-in person, the chosen language or a CSP nonce could leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, **overrides):
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app.test_client_class = FreshContextClient
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
@@ -268,7 +269,7 @@ def invitation(secret: str):
             email=token.email,
             chosen_name=form.chosen_name.data.strip(),
             pronouns=(form.pronouns.data or "").strip() or None,
-            language=request.accept_languages.best_match(["en", "cy"]) or "en",
+            language=str(get_locale() or "en"),
             created_by_id=token.created_by_id,
         )
         if form.password.data:

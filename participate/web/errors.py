@@ -8,20 +8,29 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from participate.extensions import db
+from participate.text import N_
 
 MESSAGES = {
-    400: ("Something was wrong with that request", "Please go back and try again."),
-    403: ("You can't do that here", "If you think you should be able to, ask a facilitator."),
-    404: ("We can't find that page", "Check the address, or go back to your home page."),
-    405: ("That didn't work", "Please go back and try again."),
+    400: (N_("Something was wrong with that request"), N_("Please go back and try again.")),
+    403: (
+        N_("You can't do that here"),
+        N_("If you think you should be able to, ask a facilitator."),
+    ),
+    404: (
+        N_("We can't find that page"),
+        N_("Check the address, or go back to your home page."),
+    ),
+    405: (N_("That didn't work"), N_("Please go back and try again.")),
     429: (
-        "Too many tries",
-        "For everyone's safety we've paused this for a short while. "
-        "Please wait a minute, then try again.",
+        N_("Too many tries"),
+        N_(
+            "For everyone's safety we've paused this for a short while. "
+            "Please wait a minute, then try again."
+        ),
     ),
     500: (
-        "Something went wrong on our side",
-        "It's not your fault. We've been told about it. Please try again in a few minutes.",
+        N_("Something went wrong on our side"),
+        N_("It's not your fault. We've been told about it. Please try again in a few minutes."),
     ),
 }
 
@@ -44,9 +53,11 @@ def init_app(app: Flask) -> None:
     def _csrf(error):
         return _page(
             400,
-            "This form had expired",
-            "For your safety, forms stop working after a while or when sent from another site. "
-            "Please go back, reload the page and try again. Nothing was changed.",
+            N_("This form had expired"),
+            N_(
+                "For your safety, forms stop working after a while or when sent from another "
+                "site. Please go back, reload the page and try again. Nothing was changed."
+            ),
         )
 
     @app.errorhandler(HTTPException)

@@ -72,7 +72,9 @@ def test_demo_loads_once_with_a_sign_in_for_every_role(client):
                                                  "password": DEMO_PASSWORD})
         assert response.status_code == 303, key
         page = client.get("/").get_data(as_text=True)
-        assert f"Hello, {name}" in page and "Things for you to do" in page
+        assert f"{name}</h1>" in page and 'id="todo-heading"' in page
+        # Rhys chose Welsh on his profile.
+        assert ('<html lang="cy">' in page) is (key == "resident")
         client.post("/sign-out")
 
 

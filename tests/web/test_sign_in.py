@@ -95,7 +95,7 @@ def _link_from(outbox, path):
 
 
 def test_emailed_link_signs_in_once(client, outbox):
-    jade = f.person("Jade", email="jade@example.org", password=None)
+    f.person("Jade", email="jade@example.org", password=None)
     db.session.commit()
     response = client.post("/sign-in/email", data={"email": "JADE@example.org "})
     assert response.status_code == 200

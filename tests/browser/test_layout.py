@@ -1,0 +1,43 @@
+"""Layout: nothing scrolls sideways at 320 px wide (WCAG 1.4.10 reflow), and print shows
+the content without the site's header and navigation."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+
+def _scroll_width(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth")
+
+
+def test_no_sideways_scroll_at_320_pixels(make_context):
+    page = make_context(viewport={"width": 320, "height": 640}).new_page()
+    for path in ["/", "/sign-in", "/sign-in/code", "/spaces/northside-neighbourhood-fund"]:
+        page.goto(path)
+        assert _scroll_width(page) <= 320, f"{path} scrolls sideways at 320px"
+    # A form showing its errors.
+    page.goto("/sign-in")
+    page.locator("#sign-in-form").get_by_role("button", name="Sign in").click()
+    expect(page.locator("#sign-in-form .error-summary")).to_be_visible()
+    assert _scroll_width(page) <= 320, "the sign-in errors scroll sideways at 320px"
+
+    sign_in(page, "admin@porthaven.example")
+    for path in ["/", "/profile", "/spaces/porthaven-poverty-truth-commission", "/admin/",
+                 "/admin/audit/"]:
+        page.goto(path)
+        assert _scroll_width(page) <= 320, f"{path} scrolls sideways at 320px"
+
+
+def test_print_hides_the_header_and_navigation(page):
+    sign_in(page, "facilitator@porthaven.example")
+    page.goto("/spaces/porthaven-poverty-truth-commission")
+    expect(page.locator(".site-header")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.locator(".skip-link")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Dot")
