@@ -13,6 +13,11 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
     if (target) { focusErrors(target.parentNode || document); }
+    // A whole new page swapped into the body: start reading from its main content.
+    if (target === document.body && !document.querySelector("[data-focus-on-load]")) {
+      var main = document.getElementById("main");
+      if (main) { main.focus(); }
+    }
     var box = document.getElementById("htmx-error");
     if (box) { box.hidden = true; }
   });

@@ -6,7 +6,8 @@ with CSRF protection switched back on, as in production. Pages are checked with 
 (failing on serious or critical WCAG 2.2 AA problems) and for Content Security Policy
 violations, which would mean a script or style the policy blocks.
 
-Never run ``playwright install`` here: the browser is Debian's, the download is blocked.
+``PARTICIPATE_CHROMIUM`` names another Chromium binary. Never run ``playwright install``
+here: the browser is Debian's, the download is blocked.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from participate.demo import DEMO_PASSWORD
 from tests.conftest import ROOT, make_app
 
 CHROMIUM = Path(os.environ.get("PARTICIPATE_CHROMIUM", "/usr/bin/chromium"))
@@ -28,7 +31,9 @@ HERE = Path(__file__).resolve().parent
 AXE_PATHS = [ROOT / "static/vendor/test/axe.min.js", ROOT / "node_modules/axe-core/axe.min.js"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_FAIL_IMPACTS = {"serious", "critical"}
-DEMO_PASSWORD = "porthaven-demo"  # participate.demo.DEMO_PASSWORD
+
+# A 2-core machine running the server and the browser at once can be slow to settle.
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -148,8 +153,6 @@ def page(context):
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the real /sign-in page and land on the home page."""
-    from playwright.sync_api import expect
-
     page.goto("/sign-in")
     form = page.locator("#sign-in-form")
     form.get_by_label("Email address").fill(email)
@@ -160,8 +163,6 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def sign_out(page) -> None:
-    from playwright.sync_api import expect
-
     page.locator(".site-header").get_by_role("button", name="Sign out").click()
     expect(page.locator(".flashes")).to_contain_text("You've signed out.")
 
