@@ -136,55 +136,64 @@ def new_code(slug: str, person_id: int):
     return _code_page(space, person, code)
 
 
-@bp.route("/spaces/<slug>/invite", methods=["GET", "POST"])
-@login_required
-def invite(slug: str):
-    space = load_space(slug, "manage_space")
+def _invite(where, role_choices, already_there: bool | None, back_url: str, action_url: str):
+    """Invite someone by email to a space or an organisation, with one of ``role_choices``."""
     form = InviteForm()
-    _role_choices(space, form)
+    form.role.choices = role_choices
+    context = {"form": form, "where": where, "back_url": back_url, "action_url": action_url}
     if form.validate_on_submit():
         email = rules.normalise_email(form.email.data)
         existing = db.session.scalar(select(Person).where(Person.email == email))
-        if existing is not None and rules.role_in_space(existing, space):
-            form.email.errors = [_("%(name)s is already in this space.", name=existing.chosen_name)]
-            return form_errors(
-                "accounts/invite.html", "invite_form", "invite-form", form=form, space=space
-            )
+        if existing is not None and already_there(existing):
+            form.email.errors = [_("%(name)s is already here.", name=existing.chosen_name)]
+            return form_errors("accounts/invite.html", "invite_form", "invite-form", **context)
+        scope = (
+            {"space_id": where.id} if isinstance(where, Space) else {"organisation_id": where.id}
+        )
         _token, secret = tokens.issue(
-            "invitation",
-            created_by=current_user,
-            email=email,
-            space_id=space.id,
-            role=form.role.data,
+            "invitation", created_by=current_user, email=email, role=form.role.data, **scope
         )
         send(
             email,
             N_("You're invited to join %(space)s"),
             "invitation",
             existing.language if existing else "en",
-            subject_args={"space": space.name},
+            subject_args={"space": where.name},
             inviter=current_user,
-            space=space,
+            where=where,
             role=rules.ROLES[form.role.data],
             link=url_for("accounts.invitation", secret=secret, _external=True),
             days=current_app.config["INVITATION_HOURS"] // 24,
         )
+        space = where if isinstance(where, Space) else None
         record(
             "membership.invited",
-            f"Invited someone to {space.name} as {form.role.data}",
-            space,
+            f"Invited someone to {where.name} as {form.role.data}",
+            where,
             space=space,
-            visibility="space",
+            visibility="space" if space else "private",
             detail={"role": form.role.data},
         )
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=email), "success")
-        return see_other(url_for("spaces.show", slug=space.slug))
+        return see_other(back_url)
     if form.is_submitted():
-        return form_errors(
-            "accounts/invite.html", "invite_form", "invite-form", form=form, space=space
-        )
-    return render_template("accounts/invite.html", form=form, space=space)
+        return form_errors("accounts/invite.html", "invite_form", "invite-form", **context)
+    return render_template("accounts/invite.html", **context)
+
+
+@bp.route("/spaces/<slug>/invite", methods=["GET", "POST"])
+@login_required
+def invite(slug: str):
+    space = load_space(slug, "manage_space")
+    current = [m.role for m in _members(space)]
+    return _invite(
+        space,
+        choices((r.key, _(r.label)) for r in rules.roles_a_facilitator_may_give(space, current)),
+        lambda person: rules.role_in_space(person, space) is not None,
+        url_for("spaces.show", slug=space.slug),
+        url_for("spaces.invite", slug=space.slug),
+    )
 
 
 @bp.post("/spaces/<slug>/assist")
@@ -249,12 +258,17 @@ def stop_assisting():
     return see_other(safe_next(request.form.get("next")))
 
 
+def load_organisation(slug: str, action: str = "view_organisation") -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None or not rules.can(current_user, action, org):
+        abort(404)
+    return org
+
+
 @bp.get("/organisations/<slug>")
 @login_required
 def organisation(slug: str):
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if org is None or not rules.can(current_user, "view_organisation", org):
-        abort(404)
+    org = load_organisation(slug)
     spaces = [s for s in org.spaces if rules.can(current_user, "view_space", s)]
     people = []
     if rules.can(current_user, "manage_organisation", org):
@@ -262,5 +276,23 @@ def organisation(slug: str):
             select(Membership).where(Membership.organisation_id == org.id)
         ).all()
     return render_template(
-        "accounts/organisation.html", organisation=org, spaces=spaces, people=people
+        "accounts/organisation.html",
+        organisation=org,
+        spaces=spaces,
+        people=people,
+        can_manage=rules.can(current_user, "manage_organisation", org),
+    )
+
+
+@bp.route("/organisations/<slug>/invite", methods=["GET", "POST"])
+@login_required
+def invite_to_organisation(slug: str):
+    """Council officers (and site admins) invite colleagues as officers or finance approvers."""
+    org = load_organisation(slug, "manage_organisation")
+    return _invite(
+        org,
+        choices((key, _(rules.ROLES[key].label)) for key in rules.ORGANISATION_ROLES),
+        lambda person: rules.role_in_organisation(person, org) is not None,
+        url_for("spaces.organisation", slug=org.slug),
+        url_for("spaces.invite_to_organisation", slug=org.slug),
     )

@@ -209,4 +209,4 @@ def test_inviting_someone_already_there_says_so_by_the_field(client):
     response = client.post(f"/spaces/{commission.slug}/invite",
                            data={"email": jade.email, "role": "observer"})
     assert response.status_code == 422
-    assert "Jade is already in this space." in response.get_data(as_text=True)
+    assert "Jade is already here." in response.get_data(as_text=True)

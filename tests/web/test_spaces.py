@@ -174,3 +174,35 @@ def test_officer_sees_the_organisation_page_and_its_people(client):
     page = client.get(f"/organisations/{council.slug}").get_data(as_text=True)
     assert "Northside Fund" in page and "Priya" in page
     assert client.get(f"/spaces/{fund.slug}").status_code == 200
+
+
+def test_officer_invites_a_finance_approver_to_the_council(client, outbox):
+    council = f.organisation("Porthaven Council")
+    priya = f.person("Priya")
+    f.member(priya, council, "council_officer")
+    f.sign_in(client, priya)
+    page = client.get(f"/organisations/{council.slug}/invite").get_data(as_text=True)
+    assert "Finance approver" in page and "Community commissioner" not in page
+    response = client.post(f"/organisations/{council.slug}/invite",
+                           data={"email": "tom@example.org", "role": "finance_approver"})
+    assert response.status_code == 303
+    assert outbox[-1].subject == "You're invited to join Porthaven Council"
+    link = re.search(r"https?://[^/\s]+(/invitations/\S+)", outbox[-1].body).group(1)
+    client.post("/sign-out")
+    client.post(link, data={"chosen_name": "Tom"})
+    tom = db.session.scalar(select(Person).where(Person.email == "tom@example.org"))
+    assert [(m.organisation_id, m.role) for m in tom.memberships] == [
+        (council.id, "finance_approver")]
+
+
+def test_people_outside_the_council_cannot_invite_to_it(client):
+    council = f.organisation("Porthaven Council")
+    tom = f.person("Tom")
+    f.member(tom, council, "finance_approver")
+    f.sign_in(client, tom)
+    assert client.get(f"/organisations/{council.slug}/invite").status_code == 404
+    assert client.post(f"/organisations/{council.slug}/invite",
+                       data={"email": "x@example.org", "role": "council_officer"}
+                       ).status_code == 404
+    assert "Invite a colleague" not in client.get(f"/organisations/{council.slug}").get_data(
+        as_text=True)
