@@ -202,9 +202,13 @@ def _assist(person, pair) -> bool:
     return facilitates(person, space) and role_in_space(member, space) is not None
 
 
-def _see_access_needs(person, subject) -> bool:
-    """Access needs are seen by the person themself and the facilitators of their spaces."""
-    if person is None:
+def _self_or_their_facilitator(person, subject) -> bool:
+    """The person themself, or a facilitator of one of their spaces.
+
+    Decides who sees someone's access needs, and whose profile a facilitator may change while
+    acting for them (assisted mode).
+    """
+    if person is None or subject is None:
         return False
     if person.id == subject.id:
         return True
@@ -212,6 +216,14 @@ def _see_access_needs(person, subject) -> bool:
     return any(
         m.role == "facilitator" and m.space_id in their_spaces for m in active_memberships(person)
     )
+
+
+def _issue_paper_code(person, pair) -> bool:
+    """A new sign-in code, for someone with no email, from a facilitator of their space."""
+    space, member = pair
+    if member is None or member.email or role_in_space(member, space) is None:
+        return False
+    return _manage_space(person, space)
 
 
 def _admin_only(person, _thing) -> bool:
@@ -225,7 +237,9 @@ POLICY: dict[str, Callable[[object, object], bool]] = {
     "view_organisation": _view_organisation,
     "manage_organisation": _manage_organisation,
     "assist": _assist,
-    "see_access_needs": _see_access_needs,
+    "see_access_needs": _self_or_their_facilitator,
+    "edit_profile": _self_or_their_facilitator,
+    "issue_paper_code": _issue_paper_code,
     "administer": _admin_only,
 }
 

@@ -122,7 +122,7 @@ def new_code(slug: str, person_id: int):
     """A fresh paper code for someone in the space; any older code stops working."""
     space = load_space(slug, "manage_space")
     person = db.session.get(Person, person_id)
-    if person is None or rules.role_in_space(person, space) is None or person.email:
+    if not rules.can(current_user, "issue_paper_code", (space, person)):
         abort(404)
     _token, code = tokens.issue("paper_code", person=person, created_by=current_user)
     record(

@@ -312,7 +312,7 @@ def invitation(secret: str):
 def profile():
     """Your own profile, or, in assisted mode, the profile of the person you're helping."""
     person = auth.subject()
-    if not rules.can(current_user, "see_access_needs", person):
+    if not rules.can(current_user, "edit_profile", person):
         abort(404)
     form = ProfileForm(obj=person)
     if form.validate_on_submit():

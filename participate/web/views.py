@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select, text
 
 from participate.accounts.models import Organisation, Space
+from participate.accounts.rules import active_memberships
 from participate.audit import record
 from participate.extensions import db
 from participate.web.home import tasks_for
@@ -34,6 +35,7 @@ def home():
         tasks=tasks_for(person, spaces_by_id, organisations_by_id),
         spaces_by_id=spaces_by_id,
         organisations_by_id=organisations_by_id,
+        memberships=active_memberships(person),
     )
 
 

@@ -141,3 +141,23 @@ def test_secrets_are_stored_as_hashes():
 ])
 def test_password_rules(password, ok):
     assert (rules.password_problem(password, "sam@example.org") is None) is ok
+
+
+def test_paper_codes_only_for_members_without_email_from_their_facilitators():
+    facilitator = person(1, in_space(1, "facilitator"))
+    dot = NS(id=2, email=None, memberships=[in_space(1, "community_commissioner")])
+    jade = NS(id=3, email="jade@example.org", memberships=[in_space(1, "community_commissioner")])
+    kim = NS(id=4, email=None, memberships=[in_space(9, "resident")])
+    assert rules.can(facilitator, "issue_paper_code", (COMMISSION, dot))
+    assert not rules.can(facilitator, "issue_paper_code", (COMMISSION, jade))
+    assert not rules.can(facilitator, "issue_paper_code", (COMMISSION, kim))
+    assert not rules.can(person(5, in_space(1, "civic_commissioner")), "issue_paper_code",
+                         (COMMISSION, dot))
+
+
+def test_a_profile_is_edited_by_its_owner_or_a_facilitator_of_their_space():
+    jade = person(2, in_space(1, "community_commissioner"))
+    assert rules.can(jade, "edit_profile", jade)
+    assert rules.can(person(1, in_space(1, "facilitator")), "edit_profile", jade)
+    assert not rules.can(person(3, in_space(1, "civic_commissioner")), "edit_profile", jade)
+    assert not rules.can(None, "edit_profile", jade)
