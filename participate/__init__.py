@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.accounts import auth, spaces
     from participate.accounts import views as accounts_views
     from participate.audit import views as audit_views
+    from participate.commissions import views as commission_views
     from participate.web import views as web_views
 
     app.register_blueprint(web_views.bp)
@@ -60,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(spaces.bp)
     app.register_blueprint(accounts_admin.bp)
     app.register_blueprint(audit_views.bp)
+    app.register_blueprint(commission_views.bp)
     auth.init_app(app)
 
     from participate import demo

@@ -58,3 +58,22 @@ def sign_in(client, p: Person, password: str = PASSWORD):
     response = client.post("/sign-in", data={"email": p.email, "password": password})
     assert response.status_code == 303, response.data[:500]
     return response
+
+
+def commission(name: str = "Porthaven Poverty Truth Commission", *, phase: str = "together",
+               phase_started_on=None, hosts=(), **extra):
+    """A commission with its space; the space's organisation is the first host."""
+    from datetime import date
+
+    from participate.commissions.models import Commission, CommissionHost
+    from participate.commissions.rules import DEFAULT_PLAN
+
+    hosts = list(hosts) or [organisation("Northside Community Hub", "community_group")]
+    s = space(name, kind="commission", organisation_=hosts[0])
+    c = Commission(space=s, place="Porthaven", starts_on=date(2025, 1, 6), phase=phase,
+                   phase_started_on=phase_started_on or date(2026, 6, 1),
+                   phase_plan=dict(DEFAULT_PLAN), **extra)
+    c.hosts = [CommissionHost(organisation=o) for o in hosts]
+    db.session.add(c)
+    db.session.flush()
+    return c

@@ -168,9 +168,10 @@ class OrganisationForm(FlaskForm):
 
 class SpaceForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=160)])
+    # Commissions are set up from their own page, which adds the phase plan and charter.
     kind = RadioField(
         _l("Kind of space"),
-        choices=_choices(rules.SPACE_KINDS),
+        choices=_choices({k: v for k, v in rules.SPACE_KINDS.items() if k != "commission"}),
         validators=[InputRequired(_l("Choose a kind."))],
     )
     organisation_id = SelectField(

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,6 +27,12 @@ from participate.web.htmx import form_errors, see_other
 from participate.web.urls import safe_next
 
 bp = Blueprint("spaces", __name__)
+
+# Features that hold spaces of a kind can narrow the roles on offer (a commission's cohort
+# caps, say): kind -> function(space, current roles) -> the role keys that still have room.
+role_limits: dict = {}
+# ... and give a space of their kind its own page: kind -> function(space) -> URL or None.
+space_pages: dict = {}
 
 
 def load_space(slug: str, action: str = "view_space") -> Space:
@@ -47,6 +62,9 @@ def _members(space: Space) -> list[Membership]:
 @bp.get("/spaces/<slug>")
 def show(slug: str):
     space = load_space(slug)
+    own_page = space_pages.get(space.kind)
+    if own_page is not None and (url := own_page(space)):
+        return redirect(url)
     viewer = current_user_or_none()
     members = _members(space) if rules.can(viewer, "view_members", space) else []
     return render_template(
@@ -61,11 +79,18 @@ def show(slug: str):
     )
 
 
-def _role_choices(space: Space, form) -> None:
+def _roles_on_offer(space: Space) -> list:
     current = [m.role for m in _members(space)]
-    form.role.choices = choices(
-        (r.key, _(r.label)) for r in rules.roles_a_facilitator_may_give(space, current)
-    )
+    roles = rules.roles_a_facilitator_may_give(space, current)
+    limit = role_limits.get(space.kind)
+    if limit is not None:
+        room = set(limit(space, current))
+        roles = [r for r in roles if r.key in room]
+    return choices((r.key, _(r.label)) for r in roles)
+
+
+def _role_choices(space: Space, form) -> None:
+    form.role.choices = _roles_on_offer(space)
 
 
 @bp.route("/spaces/<slug>/people/new", methods=["GET", "POST"])
@@ -186,10 +211,9 @@ def _invite(where, role_choices, already_there: bool | None, back_url: str, acti
 @login_required
 def invite(slug: str):
     space = load_space(slug, "manage_space")
-    current = [m.role for m in _members(space)]
     return _invite(
         space,
-        choices((r.key, _(r.label)) for r in rules.roles_a_facilitator_may_give(space, current)),
+        _roles_on_offer(space),
         lambda person: rules.role_in_space(person, space) is not None,
         url_for("spaces.show", slug=space.slug),
         url_for("spaces.invite", slug=space.slug),

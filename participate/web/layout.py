@@ -6,9 +6,12 @@ from flask import Flask, current_app, g
 from flask_babel import get_locale
 
 from participate.accounts import rules as account_rules
+from participate.money import format_money
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_filter(format_money, "money")
+
     @app.context_processor
     def _layout():
         return {

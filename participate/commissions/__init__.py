@@ -1,0 +1,1 @@
+"""Poverty truth commissions: phases, cohorts, sessions, commitments and recompense."""

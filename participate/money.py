@@ -1,0 +1,31 @@
+"""Money as integer minor units (pence). Never floats."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def format_money(pence: int, currency: str = "GBP") -> str:
+    """1250 -> '£12.50'; -300 -> '-£3.00'."""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(int(pence)), 100)
+    symbol = SYMBOLS.get(currency)
+    amount = f"{whole:,}.{part:02d}"
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+
+
+_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def parse_money(text: str) -> int | None:
+    """'12.50', '£12.5', '1,000' -> pence; None when it isn't an amount of money."""
+    cleaned = (text or "").strip().replace(",", "").lstrip("£€$").strip()
+    if not _AMOUNT.match(cleaned):
+        return None
+    try:
+        return int((Decimal(cleaned) * 100).to_integral_exact())
+    except InvalidOperation:
+        return None
