@@ -10,6 +10,8 @@ from sqlalchemy import select
 from participate.accounts import auth, tokens
 from participate.accounts.models import Membership, Organisation, Person, Space
 from participate.audit import record
+from participate.clock import local_today
+from participate.commissions import demo as commission_demo
 from participate.extensions import db
 
 DEMO_PASSWORD = "porthaven-demo"  # noqa: S105 - documented demo password, not a secret
@@ -109,7 +111,7 @@ def load() -> bool:
     memberships = [
         (people["officer"], council, "council_officer", None),
         (people["finance"], council, "finance_approver", None),
-        (people["facilitator"], commission, "facilitator", "Supporting community commissioners"),
+        (people["facilitator"], commission, "facilitator", "relationships"),
         (people["community"], commission, "community_commissioner", None),
         (dot, commission, "community_commissioner", None),
         (kayleigh, commission, "community_commissioner", None),
@@ -141,6 +143,12 @@ def load() -> bool:
             actor=people["facilitator"],
             on_behalf_of=person,
         )
+    commission_demo.load(
+        commission,
+        [hub, council],
+        {**people, "dot": dot, "kayleigh": kayleigh, "bernie": bernie, "helen": helen},
+        local_today(),
+    )
     record("demo.loaded", "Loaded the demo place", council, visibility="public")
     db.session.commit()
     return True

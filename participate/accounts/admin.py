@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from flask import Blueprint, abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from participate.accounts import rules
 from participate.accounts.forms import OrganisationForm, SpaceForm, choices
 from participate.accounts.models import Organisation, Space
 from participate.audit import record
 from participate.extensions import db
+from participate.slugs import slugify
 from participate.web.htmx import form_errors, see_other
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,16 +23,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def _admins_only():
     if not rules.can(current_user, "administer"):
         abort(404)
-
-
-def slugify(name: str, model) -> str:
-    """A readable, unique address part: 'Porthaven Council' -> 'porthaven-council'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "space"
-    slug, n = base, 2
-    while db.session.scalar(select(func.count()).select_from(model).where(model.slug == slug)):
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _forms(organisation_form=None, space_form=None):

@@ -16,9 +16,14 @@ def send(
     subject_args: dict | None = None,
     **context,
 ) -> None:
-    """Send one plain-text email in the reader's language. ``subject`` is an ``N_`` string."""
+    """Send one plain-text email in the reader's language. ``subject`` is an ``N_`` string.
+
+    ``template`` is a name in ``accounts/email/`` ("invitation"), or another feature's template
+    path ("commissions/email/summary.txt").
+    """
+    path = template if "/" in template else f"accounts/email/{template}.txt"
     with force_locale(language):
-        body = render_template(f"accounts/email/{template}.txt", **context)
+        body = render_template(path, **context)
         subject = _(subject, **(subject_args or {}))
     EmailMessage(
         subject=subject, body=body, to=[to], from_email=current_app.config["MAIL_DEFAULT_SENDER"]

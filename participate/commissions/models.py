@@ -306,6 +306,8 @@ class CommitmentUpdate(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id"), index=True)
     status: Mapped[str | None] = mapped_column(String(15))
+    # The evidence as this update left it, when the update changed it.
+    evidence: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     handed_from_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     handed_to_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -314,6 +316,8 @@ class CommitmentUpdate(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     by: Mapped[Person | None] = relationship(foreign_keys=[by_id], lazy="joined")
+    on_behalf_of: Mapped[Person | None] = relationship(foreign_keys=[on_behalf_of_id])
+    handed_from: Mapped[Person | None] = relationship(foreign_keys=[handed_from_id])
     handed_to: Mapped[Person | None] = relationship(foreign_keys=[handed_to_id], lazy="joined")
 
 
@@ -332,6 +336,7 @@ class CommitmentFlag(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
+    answered_by: Mapped[Person | None] = relationship(foreign_keys=[answered_by_id])
 
 
 class Recompense(db.Model):
@@ -358,6 +363,8 @@ class Recompense(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("commission_session.id"))
     activity: Mapped[str | None] = mapped_column(String(200))
+    # The day of the session or activity (what a benefits adviser asks about).
+    happened_on: Mapped[date | None] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(12))
     choice: Mapped[str | None] = mapped_column(String(10))
     expense_type: Mapped[str | None] = mapped_column(String(12))

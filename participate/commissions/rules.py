@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import calendar
 import random
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from participate.accounts.rules import active_memberships
+from participate.money import parse_money
 from participate.text import N_
 
 # --- phases ----------------------------------------------------------------------------------
@@ -304,6 +307,15 @@ def can(person, action: str, commission) -> bool:
     return bool(rule(person, commission))
 
 
+def can_set_up(person) -> bool:
+    """Site admins, council officers and facilitators may set up a new commission."""
+    if person is None or not getattr(person, "active", True):
+        return False
+    return _admin(person) or any(
+        m.role in ("council_officer", FACILITATOR) for m in active_memberships(person)
+    )
+
+
 def can_see_recompense_of(viewer, member, commission) -> bool:
     """Someone's payments: themself, the commission's facilitators, the hosts' approvers."""
     if viewer is None:
@@ -414,6 +426,283 @@ def summary_recipients(member_ids: Iterable[int], attendance: dict[int, str]) ->
     return [pid for pid in member_ids if attendance.get(pid) != "present"]
 
 
+# --- planning a session ----------------------------------------------------------------------
+
+# What a session's status allows. Apologies can come before a session and attendance is often
+# filled in after it, so attendance and notes are open throughout.
+SESSION_ALLOWS = {
+    "edit": ("planned", "live"),
+    "answer": ("live",),  # a member's own check-in or check-out answer
+    "answer_for": ("live", "closed"),  # a facilitator writing one down, also from paper after
+    "lifebuoy": ("live",),
+    "attendance": ("planned", "live", "closed"),
+    "draw_groups": ("live",),
+    "notes": ("planned", "live", "closed"),
+    "summary": ("closed",),
+    "reply": ("closed",),
+}
+ROUNDS = {"check_in": N_("Check-in"), "check_out": N_("Check-out")}
+GROUP_SIZES = (2, 3)
+AGENDA_MAX_ITEMS = 30
+AGENDA_MAX_MINUTES = 480
+AGENDA_TITLE_MAX = 200
+
+
+def session_allows(status: str, what: str) -> bool:
+    return status in SESSION_ALLOWS[what]
+
+
+def is_past(status: str, ends_at: datetime, now: datetime) -> bool:
+    """Finished, or over and never started. A session still running is never past."""
+    return status == "closed" or (status == "planned" and ends_at < now)
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    title: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class AgendaProblem:
+    line: int
+    message: str  # an N_ string with %(line)s in it
+
+
+_UNIT = r"(?:minutes?|mins?|m)\.?"
+# "20 Stories from the last month", "20 mins: Stories", "20) Stories"
+_MINUTES_FIRST = re.compile(rf"^(\d{{1,3}})\s*(?:{_UNIT})?\s*[-–—:.)]?\s+(\S.*)$", re.IGNORECASE)
+# "Stories from the last month - 20", "Stories: 20 mins", "Stories (20 minutes)"
+_MINUTES_LAST = re.compile(
+    rf"^(\S.*?)\s*(?:[-–—:,]|\()\s*(\d{{1,3}})\s*(?:{_UNIT})?\s*\)?$", re.IGNORECASE
+)
+# "Tea break 15 mins"
+_MINUTES_LAST_WITH_UNIT = re.compile(rf"^(\S.*?)\s+(\d{{1,3}})\s*{_UNIT}$", re.IGNORECASE)
+
+
+def _agenda_line(line: str) -> tuple[str, int] | None:
+    for pattern, title_group, minutes_group in (
+        (_MINUTES_LAST, 1, 2),
+        (_MINUTES_LAST_WITH_UNIT, 1, 2),
+        (_MINUTES_FIRST, 2, 1),
+    ):
+        match = pattern.match(line)
+        if match:
+            return match.group(title_group).strip(), int(match.group(minutes_group))
+    return None
+
+
+def parse_agenda(text: str | None) -> tuple[list[AgendaLine], list[AgendaProblem]]:
+    """Agenda items typed one a line, with the minutes first or last:
+    "20 Stories from the last month" or "Stories from the last month - 20".
+    Empty lines are skipped. Problems name the line (counting every line, as people see it).
+    """
+    items: list[AgendaLine] = []
+    problems: list[AgendaProblem] = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        parsed = _agenda_line(line)
+        if parsed is None:
+            problems.append(
+                AgendaProblem(
+                    number,
+                    N_(
+                        "Line %(line)s needs its minutes, like “20 Stories from the last "
+                        "month” or “Stories from the last month - 20”."
+                    ),
+                )
+            )
+            continue
+        title, minutes = parsed
+        if not 1 <= minutes <= AGENDA_MAX_MINUTES:
+            problems.append(
+                AgendaProblem(number, N_("Line %(line)s: give between 1 and 480 minutes."))
+            )
+        elif len(title) > AGENDA_TITLE_MAX:
+            problems.append(
+                AgendaProblem(number, N_("Line %(line)s is too long: 200 characters at most."))
+            )
+        else:
+            items.append(AgendaLine(title, minutes))
+    if len(items) > AGENDA_MAX_ITEMS:
+        problems.append(
+            AgendaProblem(0, N_("That's more than 30 items. Try grouping some together."))
+        )
+    return items, problems
+
+
+def format_agenda(items: Iterable) -> str:
+    """The agenda as it is typed, for editing: "20 Stories from the last month" a line."""
+    return "\n".join(f"{item.minutes} {item.title}" for item in items)
+
+
+_CLOCK = re.compile(
+    r"^(\d{1,2})(?:[:.](\d{2}))?(?::\d{2})?\s*([ap])?\.?\s*(?:m\.?)?$", re.IGNORECASE
+)
+_CLOCK_DIGITS = re.compile(r"^(\d{2})(\d{2})$")
+
+
+def parse_clock(text: str | None) -> time | None:
+    """A time of day as people type it: "18:30", "18.30", "1830", "6:30pm", "6pm"."""
+    text = (text or "").strip()
+    match = _CLOCK_DIGITS.match(text)
+    if match:
+        hour, minute, half = int(match.group(1)), int(match.group(2)), None
+    else:
+        match = _CLOCK.match(text)
+        if match is None or (match.group(2) is None and match.group(3) is None):
+            return None
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        half = (match.group(3) or "").lower() or None
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+_DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_day(text: str | None) -> date | None:
+    """A date as a date picker sends it (2026-03-14) or as people write it (14/03/2026)."""
+    text = (text or "").strip()
+    for fmt in _DAY_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class NoSuchLocalTime(ValueError):
+    """A time the clocks skip when they go forward (01:30 on the last Sunday in March)."""
+
+
+def local_to_utc(day: date, clock: time, zone: str | ZoneInfo = "Europe/London") -> datetime:
+    """A local date and time of day as a UTC-aware datetime. When the clocks go back and a
+    time happens twice, the first one is meant."""
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    local = datetime.combine(day, clock, tzinfo=tz)
+    utc = local.astimezone(UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise NoSuchLocalTime(f"{day} {clock} does not happen in {tz}")
+    return utc
+
+
+def to_local(moment: datetime, zone: str | ZoneInfo = "Europe/London") -> datetime:
+    return moment.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
+
+
+@dataclass(frozen=True)
+class Timing:
+    agenda: int  # minutes of agenda items
+    planned: int  # with check-in, introductions and reflection
+    length: int  # minutes from start to end
+
+    @property
+    def over(self) -> int:
+        return max(self.planned - self.length, 0)
+
+    @property
+    def spare(self) -> int:
+        return max(self.length - self.planned, 0)
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime
+    title: str
+    minutes: int
+    built_in: bool  # check-in, introductions, reflection: their titles are translated
+
+
+def _named_part(title: str) -> str | None:
+    """Which fixed part of a session an agenda item is, if it is one ("Check-in", "Intros",
+    "Check out", "Reflection and check-out")."""
+    title = title.strip().lower()
+    if re.match(r"check[\s-]*in\b", title):
+        return "check_in"
+    if re.match(r"intro(?:s|ductions?)?\b", title):
+        return "introductions"
+    if re.match(r"(?:check[\s-]*out|reflections?)\b", title):
+        return "closing"
+    return None
+
+
+def schedule(
+    starts_at: datetime,
+    items: Iterable,
+    checkin_minutes: int,
+    introductions_minutes: int,
+    reflection_minutes: int,
+) -> list[Slot]:
+    """The running order with start times: check-in, introductions, the agenda, then
+    reflection and check-out. When the agenda already has one of those parts ("10 Check-in"),
+    it is used where it is instead of being added again. Parts with no minutes are left out."""
+    items = list(items)
+    named = {_named_part(item.title) for item in items}
+    parts = [(item.title, item.minutes, False) for item in items]
+    checkin_at = next(
+        (i for i, item in enumerate(items) if _named_part(item.title) == "check_in"), None
+    )
+    if checkin_at is None:
+        parts.insert(0, (N_("Check-in"), checkin_minutes, True))
+        checkin_at = 0
+    if "introductions" not in named:
+        parts.insert(checkin_at + 1, (N_("Introductions"), introductions_minutes, True))
+    if "closing" not in named:
+        parts.append((N_("Reflection and check-out"), reflection_minutes, True))
+    slots, cursor = [], starts_at
+    for title, minutes, built_in in parts:
+        if minutes <= 0:
+            continue
+        slots.append(Slot(cursor, title, minutes, built_in))
+        cursor += timedelta(minutes=minutes)
+    return slots
+
+
+def timing(
+    starts_at: datetime,
+    ends_at: datetime,
+    items: Iterable,
+    checkin_minutes: int,
+    introductions_minutes: int,
+    reflection_minutes: int,
+) -> Timing:
+    """What the plan adds up to against the session's length."""
+    items = list(items)
+    slots = schedule(starts_at, items, checkin_minutes, introductions_minutes, reflection_minutes)
+    length = max(int((ends_at - starts_at).total_seconds() // 60), 0)
+    return Timing(sum(item.minutes for item in items), sum(s.minutes for s in slots), length)
+
+
+def group_problem(present_count: int, size: int) -> str | None:
+    """Why groups can't be drawn, or None."""
+    if size not in GROUP_SIZES:
+        return N_("Choose groups of 2 or 3.")
+    if present_count < 2:
+        return N_("Mark at least two people as here first.")
+    return None
+
+
+def follow_ups_due(entries: Iterable, today: date, within_days: int = 7) -> list:
+    """Each person's latest contact whose follow-up date is past or within ``within_days``.
+    A newer contact with that person replaces the older one's follow-up. Soonest first."""
+    latest: dict[int, object] = {}
+    for entry in entries:
+        current = latest.get(entry.person_id)
+        if current is None or (entry.on, entry.id) > (current.on, current.id):
+            latest[entry.person_id] = entry
+    horizon = today + timedelta(days=within_days)
+    due = [e for e in latest.values() if e.follow_up_on is not None and e.follow_up_on <= horizon]
+    return sorted(due, key=lambda e: (e.follow_up_on, e.person_id))
+
+
 # --- commitments -----------------------------------------------------------------------------
 
 COMMITMENT_STATUSES = {
@@ -422,6 +711,100 @@ COMMITMENT_STATUSES = {
     "delivered": N_("Delivered"),
     "not_delivered": N_("Not delivered"),
 }
+OPEN_COMMITMENT_STATUSES = ("not_started", "in_progress")
+
+
+def is_overdue(commitment, today: date) -> bool:
+    """Past its due date and neither delivered nor closed as not delivered."""
+    return (
+        commitment.due_on is not None
+        and commitment.due_on < today
+        and commitment.status in OPEN_COMMITMENT_STATUSES
+    )
+
+
+def commitment_tally(commitments: Iterable, today: date) -> dict[str, int]:
+    """'Promised against delivered': how many were promised, how many are in each status and
+    how many are overdue, so that under-promising and over-delivering shows."""
+    items = list(commitments)
+    tally = {"promised": len(items), **{key: 0 for key in COMMITMENT_STATUSES}, "overdue": 0}
+    for c in items:
+        tally[c.status] += 1
+        tally["overdue"] += is_overdue(c, today)
+    return tally
+
+
+def check_commitment_update(
+    old_status: str,
+    old_evidence: str | None,
+    new_status: str,
+    new_evidence: str | None,
+    note: str | None,
+) -> dict[str, str]:
+    """What stops an update being saved, field by field (empty when it can be saved).
+
+    Delivered needs evidence people can check. Not delivered, or moving back from delivered,
+    needs a note saying why. An update has to change something or say something.
+    """
+    new_evidence = (new_evidence or "").strip()
+    note = (note or "").strip()
+    if new_status not in COMMITMENT_STATUSES:
+        return {"status": N_("Choose where this has got to.")}
+    problems = {}
+    if new_status == "delivered" and not new_evidence:
+        problems["evidence"] = N_(
+            "Say what shows it was delivered: a link, a document, or something people can "
+            "now see or use."
+        )
+    if new_status == "not_delivered" and not note:
+        problems["note"] = N_("Say why it wasn't delivered. People deserve to know.")
+    elif old_status == "delivered" and new_status != "delivered" and not note:
+        problems["note"] = N_("Say why this is no longer counted as delivered.")
+    unchanged = new_status == old_status and new_evidence == (old_evidence or "").strip()
+    if not problems and unchanged and not note:
+        problems["note"] = N_(
+            "Nothing has changed. Change the status or the evidence, or add a note."
+        )
+    return problems
+
+
+def check_hand_over(
+    current_holder_id: int | None, new_holder_id: int | None, member_ids: Iterable[int]
+) -> str | None:
+    """Why a hand-over can't happen, or None. The role stays; the person holding it changes."""
+    if new_holder_id is not None and new_holder_id not in set(member_ids):
+        return N_("Choose someone in the commission.")
+    if new_holder_id == current_holder_id:
+        if new_holder_id is None:
+            return N_("Nobody holds it now. Choose who takes it on.")
+        return N_("They already hold it. Choose someone else.")
+    return None
+
+
+@dataclass(frozen=True)
+class FlagSummary:
+    raised: int
+    unanswered: int
+    last_raised_at: datetime | None
+
+
+def flag_summary(flags: Iterable) -> FlagSummary:
+    """How many times community commissioners said 'this hasn't happened', and how many
+    of those still wait for an answer. Names are left out: this is also shown in public."""
+    items = list(flags)
+    return FlagSummary(
+        len(items),
+        sum(1 for f in items if f.answered_at is None),
+        max((f.raised_at for f in items), default=None),
+    )
+
+
+def public_register(commission, commitments: Iterable) -> list:
+    """What the public 'you said, we did' page shows: only what the commission agreed to
+    publish, and nothing at all while the commission is community commissioners only."""
+    if in_community_only_phase(commission):
+        return []
+    return [c for c in commitments if c.published]
 
 
 # --- recompense ------------------------------------------------------------------------------
@@ -487,4 +870,106 @@ def statement(records: Iterable) -> Statement:
         totals[("involvement", "recorded")],
         totals[("expense", "recorded")],
         by_type,
+    )
+
+
+# The most one expense can be: anything bigger is surely a slip of the keyboard.
+MAX_EXPENSE_PENCE = 1_000_000
+
+
+def read_expense_amount(text: str | None) -> tuple[int | None, str | None]:
+    """An expense typed in pounds, as pence, or the reason it can't be read.
+
+    Messages may use ``%(most)s``, the largest amount, formatted where they are shown.
+    """
+    pence = parse_money(text or "")
+    if pence is None:
+        return None, N_("Enter the amount in pounds and pence, like 4.80.")
+    if pence == 0:
+        return None, N_("The amount can't be nothing. Enter what it cost, like 4.80.")
+    if pence > MAX_EXPENSE_PENCE:
+        return None, N_("That is more than %(most)s. Check the amount.")
+    return pence, None
+
+
+def occasion_problems(session_id: int | None, activity: str | None, on: date | None) -> dict:
+    """A payment or an expense is for a session, or for another activity on a given day."""
+    if session_id is not None:
+        return {}
+    problems = {}
+    if not (activity or "").strip():
+        problems["activity"] = N_("Choose a session, or say what the activity was.")
+    if on is None:
+        problems["happened_on"] = N_("Enter the date of the activity, like 2026-03-14.")
+    return problems
+
+
+DECISIONS = {"approve": N_("Approve"), "reject": N_("Don't approve")}
+
+
+def decision_problems(decision: str | None, note: str | None) -> dict:
+    """Approving needs nothing more; not approving needs a reason the recorder can act on."""
+    if decision not in DECISIONS:
+        return {"decision": N_("Choose whether to approve it.")}
+    if decision == "reject" and not (note or "").strip():
+        return {"note": N_("Say why, so the facilitator can put it right.")}
+    return {}
+
+
+def day_of(record) -> date:
+    """The day of the session or activity a record is for (failing that, the session's
+    start, or when it was recorded)."""
+    if getattr(record, "happened_on", None) is not None:
+        return record.happened_on
+    session = getattr(record, "session", None)
+    if session is not None:
+        return session.starts_at.date()
+    return record.recorded_at.date()
+
+
+@dataclass(frozen=True)
+class StatementLines:
+    """What a statement for a benefits adviser lists, oldest first."""
+
+    payments: list  # approved involvement payments that paid money (declined ones left out)
+    expenses: list  # approved expenses
+    totals: Statement
+    starts_on: date | None
+    ends_on: date | None
+
+
+def statement_lines(
+    records: Iterable, starts_on: date | None = None, ends_on: date | None = None
+) -> StatementLines:
+    """A member's records for a statement, for a period or for all time. Payments for taking
+    part and expenses stay in separate lists; the period is what was asked for or, when
+    open-ended, the first and last day that appear."""
+    in_period = [
+        r
+        for r in records
+        if (starts_on is None or day_of(r) >= starts_on)
+        and (ends_on is None or day_of(r) <= ends_on)
+    ]
+    approved = sorted((r for r in in_period if r.status == "approved"), key=day_of)
+    payments = [r for r in approved if r.kind == "involvement" and r.amount_pence > 0]
+    expenses = [r for r in approved if r.kind == "expense"]
+    days = [day_of(r) for r in in_period if r.status != "rejected"]
+    return StatementLines(
+        payments,
+        expenses,
+        statement(in_period),
+        starts_on or min(days, default=None),
+        ends_on or max(days, default=None),
+    )
+
+
+def already_paid_for(records: Iterable, person_id: int, session_id: int) -> bool:
+    """Someone already has a payment for taking part in this session (not counting one that
+    wasn't approved): recording another would pay them twice."""
+    return any(
+        r.kind == "involvement"
+        and r.person_id == person_id
+        and r.session_id == session_id
+        and r.status != "rejected"
+        for r in records
     )
