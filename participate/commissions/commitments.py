@@ -472,9 +472,7 @@ def commitment_flag(slug: str, commitment_id: int):
     )
     db.session.commit()
     flash(_("Thank you. The facilitators will see this and answer you."), "success")
-    return see_other(
-        url_for("commissions.commitment", slug=slug, commitment_id=commitment.id, _anchor="flags")
-    )
+    return see_other(url_for("commissions.commitment", slug=slug, commitment_id=commitment.id))
 
 
 @bp.post("/<slug>/commitments/<int:commitment_id>/flags/<int:flag_id>/answer")
@@ -503,9 +501,7 @@ def commitment_answer(slug: str, commitment_id: int, flag_id: int):
     )
     db.session.commit()
     flash(_("Your answer is saved."), "success")
-    return see_other(
-        url_for("commissions.commitment", slug=slug, commitment_id=commitment.id, _anchor="flags")
-    )
+    return see_other(url_for("commissions.commitment", slug=slug, commitment_id=commitment.id))
 
 
 @bp.post("/<slug>/commitments/<int:commitment_id>/publish")

@@ -106,7 +106,9 @@ def _may_record(commission: Commission) -> bool:
 
 
 def _may_approve(commission: Commission) -> bool:
-    return rules.can(viewer(), "approve_recompense", commission)
+    return acting_for_here(commission) is None and rules.can(
+        viewer(), "approve_recompense", commission
+    )
 
 
 def _local_day(session: CommissionSession) -> date:
@@ -423,6 +425,7 @@ def recompense_decide(slug: str, record_id: int):
     if (
         payment is None
         or payment.commission_id != commission.id
+        or not _may_approve(commission)
         or not rules.can_decide_recompense(viewer(), payment, commission)
     ):
         abort(404)

@@ -290,6 +290,19 @@ class AnswerForm(FlaskForm):
     )
 
 
+ANSWER_LABELS = {
+    "check_in": _l("Your check-in"),
+    "check_out": _l("Your check-out: one word or a feeling"),
+}
+
+
+def _answer_form(round_: str, **kwargs) -> AnswerForm:
+    """The answer box for one round, labelled for that round (both can be on the page)."""
+    form = AnswerForm(prefix=round_, **kwargs)
+    form.response.label.text = ANSWER_LABELS[round_]
+    return form
+
+
 class AnswerForForm(FlaskForm):
     person_id = PersonField(_l("Who it's from"), _l("Choose who it's from."))
     response = StringField(
@@ -655,7 +668,7 @@ def _session_page(commission: Commission, s: CommissionSession, status: int = 20
     fresh = {"formdata": None}
     for key in rules.ROUNDS:
         mine_now = {"response": mine[key].response} if key in mine else None
-        forms.setdefault(f"{key}_form", AnswerForm(prefix=key, data=mine_now, **fresh))
+        forms.setdefault(f"{key}_form", _answer_form(key, data=mine_now, **fresh))
         if manage:
             for_form = forms.setdefault(
                 f"{key}_for_form", AnswerForForm(prefix=f"{key}-for", **fresh)
@@ -795,7 +808,7 @@ def session_answer(slug: str, session_id: int, round_: str):
     anchor = round_.replace("_", "-")
     if not rules.session_allows(s.status, "answer"):
         return _not_now(commission, s, anchor)
-    form = AnswerForm(prefix=round_)
+    form = _answer_form(round_)
     if not form.validate_on_submit():
         return _session_page(commission, s, status=422, **{f"{round_}_form": form})
     row = _save_answer(s, subject, round_, form.response.data, current_user)
