@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from participate.accounts import rules
 
@@ -67,7 +67,7 @@ class CodeForm(FlaskForm):
     code = StringField(
         _l("Your sign-in code"),
         description=_l("Eight letters and numbers, like ABCD-7KPQ. Small letters are fine."),
-        validators=[InputRequired(_l("Enter the code from your paper.")), Length(max=20)],
+        validators=[DataRequired(_l("Enter the code from your paper.")), Length(max=20)],
     )
 
 
@@ -83,7 +83,7 @@ class ProfileForm(FlaskForm):
     chosen_name = StringField(
         _l("Your name"),
         description=_l("The name people see. It can be a first name or a nickname."),
-        validators=[InputRequired(_l("Enter the name you'd like people to see.")), Length(max=80)],
+        validators=[DataRequired(_l("Enter the name you'd like people to see.")), Length(max=80)],
     )
     pronouns = StringField(
         _l("Pronouns (optional)"),
@@ -114,7 +114,7 @@ class AddPersonForm(FlaskForm):
     chosen_name = StringField(
         _l("Their name"),
         description=_l("The name they'd like people to see."),
-        validators=[InputRequired(_l("Enter the name they'd like people to see.")), Length(max=80)],
+        validators=[DataRequired(_l("Enter the name they'd like people to see.")), Length(max=80)],
     )
     pronouns = StringField(_l("Pronouns (optional)"), validators=[Optional(), Length(max=40)])
     role = RadioField(_l("Their role here"), validators=[InputRequired(_l("Choose a role."))])
@@ -136,7 +136,7 @@ class AcceptInvitationForm(FlaskForm):
     chosen_name = StringField(
         _l("Your name"),
         description=_l("The name people see. It can be a first name or a nickname."),
-        validators=[InputRequired(_l("Enter the name you'd like people to see.")), Length(max=80)],
+        validators=[DataRequired(_l("Enter the name you'd like people to see.")), Length(max=80)],
     )
     pronouns = StringField(_l("Pronouns (optional)"), validators=[Optional(), Length(max=40)])
     password = PasswordField(
@@ -155,7 +155,7 @@ class AssistForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=160)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)])
     kind = RadioField(
         _l("Kind of organisation"),
         choices=_choices(rules.ORGANISATION_KINDS),
@@ -167,7 +167,7 @@ class OrganisationForm(FlaskForm):
 
 
 class SpaceForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=160)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)])
     # Commissions are set up from their own page, which adds the phase plan and charter.
     kind = RadioField(
         _l("Kind of space"),

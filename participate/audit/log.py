@@ -35,6 +35,9 @@ def record(
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {VISIBILITIES}")
     request_actor, request_for = _current_actor()
+    acting_in = g.get("acting_in") if has_request_context() else None
+    if space is not None and acting_in is not None and acting_in.id != space.id:
+        request_for = None  # acting for someone in one space says nothing about another
     actor = actor if actor is not None else request_actor
     on_behalf_of = on_behalf_of if on_behalf_of is not None else request_for
     entry = AuditEntry(

@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from participate.accounts.forms import choices
@@ -37,12 +37,12 @@ class CommissionForm(FlaskForm):
     name = StringField(
         _l("Name"),
         description=_l("For example: Porthaven Poverty Truth Commission."),
-        validators=[InputRequired(_l("Enter a name.")), Length(max=160)],
+        validators=[DataRequired(_l("Enter a name.")), Length(max=160)],
     )
     place = StringField(
         _l("Place"),
         description=_l("The town, city or area it is for."),
-        validators=[InputRequired(_l("Enter the place.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the place.")), Length(max=120)],
     )
     hosts = MultiCheckboxField(
         _l("Host organisations"),

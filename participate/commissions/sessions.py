@@ -1021,7 +1021,7 @@ def session_notes(slug: str, session_id: int):
         visibility="space",
     )
     db.session.commit()
-    return _changed(commission, s, "notes")
+    return _changed(commission, s, "session-notes")
 
 
 def _gets_summary_email(person: Person) -> bool:
@@ -1034,7 +1034,7 @@ def session_summary(slug: str, session_id: int):
     """Save the summary; "send" also emails it to everyone not marked as here."""
     commission, s = _load(slug, session_id, "manage")
     if not rules.session_allows(s.status, "summary"):
-        return _not_now(commission, s, "summary")
+        return _not_now(commission, s, "session-summary")
     form = SummaryForm()
     sending = "send" in request.form
     if form.validate_on_submit() and sending:
@@ -1047,7 +1047,7 @@ def session_summary(slug: str, session_id: int):
     s.summary = (form.summary.data or "").strip() or None
     if not sending:
         db.session.commit()
-        return _changed(commission, s, "summary")
+        return _changed(commission, s, "session-summary")
 
     members = _taking_part(commission)
     attendance = _attendance(s)
@@ -1089,7 +1089,7 @@ def session_summary(slug: str, session_id: int):
             else _("Summary saved. Nobody who wasn't here has an email address to send it to."),
             "success",
         )
-    return _changed(commission, s, "summary")
+    return _changed(commission, s, "session-summary")
 
 
 def _reply_open(s: CommissionSession) -> bool:

@@ -585,3 +585,49 @@ def test_facilitators_keep_a_contact_log_and_see_who_needs_a_gentle_hello(client
 
     rows = _audit("contact.logged")
     assert len(rows) == 3 and {r.visibility for r in rows} == {"private"}
+
+
+def test_every_id_on_the_session_page_is_unique(client):
+    """Labels, anchors and htmx targets rely on ids: one element each."""
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    class Ids(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids = Counter()
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name == "id":
+                    self.ids[value] += 1
+
+    c, p = _setup()
+    f.sign_in(client, p["sam"])
+    for status in ("live", "closed"):
+        s = _session(c, status=status, summary_sent_at=datetime(2027, 6, 10, tzinfo=UTC))
+        db.session.add(Attendance(session_id=s.id, person_id=p["jade"].id, status="present"))
+        db.session.commit()
+        parser = Ids()
+        parser.feed(_text(client.get(_url(c, s))))
+        assert parser.ids["session-live"] == 1
+        assert [i for i, n in parser.ids.items() if n > 1] == [], status
+
+
+def test_a_facilitator_acting_for_someone_answers_as_them_and_it_says_so(client):
+    c, p = _setup()
+    s = _session(c, status="live")
+    sam, dot = p["sam"], p["dot"]
+    f.sign_in(client, sam)
+    started = client.post(f"/spaces/{c.space.slug}/assist",
+                          data={"person_id": str(dot.id), "consent": "y"})
+    assert started.status_code == 303
+    page = _text(client.get(_url(c, s)))
+    assert "Share my check-in" in page
+    assert client.post(_url(c, s, "/rounds/check_in"),
+                       data={"check_in-response": "Happy to be here"}).status_code == 303
+    row = db.session.scalar(select(RoundResponse))
+    assert (row.person_id, row.recorded_by_id) == (dot.id, sam.id)
+    entry = _audit("session.answer_recorded_for")[0]
+    assert (entry.actor_id, entry.on_behalf_of_id) == (sam.id, dot.id)
+    assert "recorded by Sam for Dot" in _text(client.get(_url(c, s)))

@@ -206,3 +206,29 @@ def test_people_outside_the_council_cannot_invite_to_it(client):
                        ).status_code == 404
     assert "Invite a colleague" not in client.get(f"/organisations/{council.slug}").get_data(
         as_text=True)
+
+
+def test_acting_for_someone_in_one_space_is_not_claimed_in_another(client):
+    from participate.audit import record as audit_record
+
+    sam, jade, commission = _setup()
+    tenants = f.space("Tenants", kind="group")
+    f.member(sam, tenants, "facilitator")
+    f.sign_in(client, sam)
+    client.post(f"/spaces/{commission.slug}/assist", data={"person_id": jade.id, "consent": "y"})
+    app = client.application
+
+    with app.test_request_context("/"):
+        from flask import g, session
+        from flask_login import login_user
+
+        from participate.accounts import auth
+
+        login_user(db.session.get(Person, sam.id))
+        session["assisting"] = {"space_id": commission.id, "person_id": jade.id}
+        auth._load_assisting()
+        assert g.acting_for.id == jade.id
+        here = audit_record("test.here", "In the commission", space=commission)
+        elsewhere = audit_record("test.elsewhere", "In the tenants' group", space=tenants)
+        assert here.on_behalf_of_id == jade.id
+        assert elsewhere.on_behalf_of_id is None and elsewhere.actor_id == sam.id
