@@ -42,7 +42,7 @@ class _NewPassword:
                 raise ValidationError(gettext(problem))
 
 
-def _strip(value):
+def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value
 
 
@@ -54,13 +54,13 @@ EMAIL = [
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=EMAIL, filters=[_strip])
+    email = EmailField(_l("Email address"), validators=EMAIL, filters=[strip_whitespace])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=EMAIL, filters=[_strip])
+    email = EmailField(_l("Email address"), validators=EMAIL, filters=[strip_whitespace])
 
 
 class CodeForm(FlaskForm):
@@ -128,7 +128,7 @@ class AddPersonForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Their email address"), validators=EMAIL, filters=[_strip])
+    email = EmailField(_l("Their email address"), validators=EMAIL, filters=[strip_whitespace])
     role = RadioField(_l("Their role here"), validators=[InputRequired(_l("Choose a role."))])
 
 

@@ -10,21 +10,30 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from participate.accounts import auth
-from participate.accounts.forms import choices
 from participate.accounts.mail import send
 from participate.accounts.models import Membership, Person
 from participate.audit import record
 from participate.clock import local_today, place_zone
 from participate.columns import utcnow
 from participate.commissions import rules
+from participate.commissions.forms import (
+    AnswerForForm,
+    ContactForm,
+    GroupsForm,
+    NotesForm,
+    ReplyForForm,
+    ReplyForm,
+    SessionForm,
+    SummaryForm,
+    answer_form,
+    people_choices,
+    prompt_fields,
+    prompt_text,
+)
 from participate.commissions.models import (
     AgendaItem,
     Attendance,
@@ -40,360 +49,6 @@ from participate.commissions.views import bp, load_commission, render, viewer
 from participate.extensions import db
 from participate.text import N_
 from participate.web.htmx import is_htmx, see_other
-
-# --- forms -----------------------------------------------------------------------------------
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _translated(mapping: dict) -> list:
-    return choices((key, _l(label)) for key, label in mapping.items())
-
-
-class _Day:
-    def __init__(self, message=None):
-        self.message = message or _l("Enter a date like 14/03/2027.")
-
-    def __call__(self, form, field):
-        if field.data and rules.parse_day(field.data) is None:
-            raise ValidationError(self.message)
-
-
-class _Clock:
-    def __call__(self, form, field):
-        if field.data and rules.parse_clock(field.data) is None:
-            raise ValidationError(_("Enter a time like 18:30 or 6:30pm."))
-
-
-class _WebLink:
-    def __call__(self, form, field):
-        link = field.data or ""
-        if link and not (
-            link.lower().startswith(("https://", "http://")) and "." in link and " " not in link
-        ):
-            raise ValidationError(_("Enter the whole link, starting https://"))
-
-
-class MinutesField(IntegerField):
-    """Minutes as a whole number, with a plain message when it isn't one."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = int(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Enter a number of minutes, like 10.")) from None
-
-
-def _minutes(label, default, most):
-    return MinutesField(
-        label,
-        default=default,
-        validators=[
-            InputRequired(_l("Enter the minutes (0 if there are none).")),
-            NumberRange(0, most, message=_l("Between 0 and %(most)s minutes.", most=most)),
-        ],
-    )
-
-
-class PersonField(SelectField):
-    """Choose a person from a list the view fills in; the first line asks to choose."""
-
-    def __init__(self, label, message, **kwargs):
-        super().__init__(label, coerce=_int_or_none, validators=[InputRequired(message)], **kwargs)
-
-    def pre_validate(self, form):
-        if self.data is not None and self.data not in {c[0] for c in self.choices}:
-            raise ValidationError(_("Choose someone from the list."))
-
-
-def _int_or_none(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _people_choices(people) -> list:
-    return [("", _("Choose someone"))] + [(p.id, p.chosen_name) for p in people]
-
-
-OWN = "own"
-
-
-def _prompt_choices(bank: list[str]) -> list:
-    return choices(
-        [(str(i), _l(prompt)) for i, prompt in enumerate(bank)]
-        + [(OWN, _l("I'll write my own (below)"))]
-    )
-
-
-def _prompt_text(choice: str, own: str | None, bank: list[str]) -> str | None:
-    if choice == OWN:
-        return (own or "").strip() or None
-    return bank[int(choice)] if choice and choice.isdigit() and int(choice) < len(bank) else None
-
-
-def _prompt_fields(prompt: str | None, bank: list[str]) -> tuple[str, str]:
-    """The radio choice and the typed question that show a stored prompt again."""
-    if prompt in bank:
-        return str(bank.index(prompt)), ""
-    return (OWN, prompt) if prompt else ("0", "")
-
-
-class SessionForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        description=_l("For example: Stories and tea."),
-        validators=[InputRequired(_l("Give the session a title.")), Length(max=160)],
-        filters=[_strip],
-    )
-    day = StringField(
-        _l("Date"),
-        description=_l("For example: 14/03/2027."),
-        validators=[InputRequired(_l("Enter the date.")), _Day()],
-        filters=[_strip],
-    )
-    starts = StringField(
-        _l("Start time"),
-        description=_l("UK time, for example 18:00."),
-        validators=[InputRequired(_l("Enter the start time.")), _Clock()],
-        filters=[_strip],
-    )
-    ends = StringField(
-        _l("End time"),
-        description=_l("UK time, for example 20:30."),
-        validators=[InputRequired(_l("Enter the end time.")), _Clock()],
-        filters=[_strip],
-    )
-    place = StringField(
-        _l("Place"),
-        description=_l(
-            "Where people meet, and anything that helps find it. Leave empty if it's online only."
-        ),
-        validators=[Optional(), Length(max=300)],
-        filters=[_strip],
-    )
-    online_link = StringField(
-        _l("Online link"),
-        description=_l("For people joining online. Leave empty if it's in person only."),
-        validators=[Optional(), Length(max=500), _WebLink()],
-        filters=[_strip],
-    )
-    agenda = TextAreaField(
-        _l("Agenda"),
-        description=_l(
-            "One item a line, with its minutes first or last: “20 Stories from the last "
-            "month” or “Stories from the last month - 20”. The check-in, introductions and "
-            "reflection have their own times below."
-        ),
-        validators=[Optional(), Length(max=6000)],
-    )
-    accessibility_notes = TextAreaField(
-        _l("Access and what to expect (optional)"),
-        description=_l(
-            "For example: step-free entrance, hearing loop, a quiet room, food, travel paid."
-        ),
-        validators=[Optional(), Length(max=3000)],
-    )
-    checkin_minutes = _minutes(_l("Minutes for the check-in"), 10, 120)
-    introductions_minutes = _minutes(_l("Minutes for introductions"), 15, 240)
-    reflection_minutes = _minutes(_l("Minutes for reflection and check-out"), 15, 240)
-    checkin_prompt = RadioField(
-        _l("Check-in question"),
-        choices=_prompt_choices(rules.CHECK_IN_PROMPTS),
-        default="0",
-        validators=[InputRequired(_l("Choose a question, or write your own."))],
-    )
-    checkin_own = StringField(
-        _l("Your own check-in question"),
-        validators=[Optional(), Length(max=300)],
-        filters=[_strip],
-    )
-    checkout_prompt = RadioField(
-        _l("Check-out question"),
-        choices=_prompt_choices(rules.CHECK_OUT_PROMPTS),
-        default="0",
-        validators=[InputRequired(_l("Choose a question, or write your own."))],
-    )
-    checkout_own = StringField(
-        _l("Your own check-out question"),
-        validators=[Optional(), Length(max=300)],
-        filters=[_strip],
-    )
-
-    def times(self):
-        """(start, end) in UTC when the date and both times make sense, else None."""
-        day = rules.parse_day(self.day.data)
-        starts, ends = rules.parse_clock(self.starts.data), rules.parse_clock(self.ends.data)
-        if day is None or starts is None or ends is None:
-            return None
-        try:
-            zone = place_zone()
-            return rules.local_to_utc(day, starts, zone), rules.local_to_utc(day, ends, zone)
-        except rules.NoSuchLocalTime:
-            return None
-
-    def validate_starts(self, field):
-        day, clock = rules.parse_day(self.day.data), rules.parse_clock(field.data)
-        if day is not None and clock is not None:
-            try:
-                rules.local_to_utc(day, clock, place_zone())
-            except rules.NoSuchLocalTime:
-                raise ValidationError(
-                    _("The clocks go forward then, so that time doesn't happen. Choose another.")
-                ) from None
-
-    def validate_ends(self, field):
-        day = rules.parse_day(self.day.data)
-        starts, ends = rules.parse_clock(self.starts.data), rules.parse_clock(field.data)
-        if day is not None and starts is not None and ends is not None and ends <= starts:
-            raise ValidationError(_("The end time must be after the start time."))
-
-    def validate_agenda(self, field):
-        _items, problems = rules.parse_agenda(field.data)
-        for problem in problems:
-            field.errors.append(_(problem.message, line=problem.line))
-
-    def validate(self, extra_validators=None):
-        """Field by field, then what empty optional fields mean together (``Optional()``
-        stops a field's own checks when it is empty, so these can't be field validators)."""
-        valid = super().validate(extra_validators)
-        if not self.place.data and not self.online_link.data:
-            self.place.errors.append(_("Give a place, an online link, or both."))
-            valid = False
-        for choice, own in (
-            (self.checkin_prompt, self.checkin_own),
-            (self.checkout_prompt, self.checkout_own),
-        ):
-            if choice.data == OWN and not own.data:
-                own.errors.append(_("Write your question, or choose one above."))
-                valid = False
-        return valid
-
-
-class AnswerForm(FlaskForm):
-    response = StringField(
-        _l("Your answer"),
-        validators=[
-            InputRequired(_l("Write your answer, or leave this round out.")),
-            Length(max=280, message=_l("Keep it to 280 characters or fewer.")),
-        ],
-        filters=[_strip],
-    )
-
-
-ANSWER_LABELS = {
-    "check_in": _l("Your check-in"),
-    "check_out": _l("Your check-out: one word or a feeling"),
-}
-
-
-def _answer_form(round_: str, **kwargs) -> AnswerForm:
-    """The answer box for one round, labelled for that round (both can be on the page)."""
-    form = AnswerForm(prefix=round_, **kwargs)
-    form.response.label.text = ANSWER_LABELS[round_]
-    return form
-
-
-class AnswerForForm(FlaskForm):
-    person_id = PersonField(_l("Who it's from"), _l("Choose who it's from."))
-    response = StringField(
-        _l("Their answer"),
-        validators=[
-            InputRequired(_l("Write down their answer.")),
-            Length(max=280, message=_l("Keep it to 280 characters or fewer.")),
-        ],
-        filters=[_strip],
-    )
-    consent = BooleanField(
-        _l("They are here and asked me to write this for them"),
-        validators=[InputRequired(_l("Check with them first, then tick this box."))],
-    )
-
-
-class GroupsForm(FlaskForm):
-    size = RadioField(
-        _l("Group size"),
-        choices=choices([("2", _l("Pairs")), ("3", _l("Groups of three"))]),
-        default="2",
-        validators=[InputRequired(_l("Choose pairs or groups of three."))],
-    )
-
-
-class NotesForm(FlaskForm):
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)])
-
-
-class SummaryForm(FlaskForm):
-    summary = TextAreaField(
-        _l("Summary"),
-        description=_l(
-            "What happened, in plain words, for people who couldn't come. Leave out anything "
-            "personal that someone said in the room."
-        ),
-        validators=[Optional(), Length(max=10000)],
-    )
-
-
-class ReplyForm(FlaskForm):
-    body = TextAreaField(
-        _l("Your view"),
-        validators=[InputRequired(_l("Write your view first.")), Length(max=5000)],
-        filters=[_strip],
-    )
-
-
-class ReplyForForm(FlaskForm):
-    person_id = PersonField(_l("Whose view it is"), _l("Choose whose view it is."))
-    body = TextAreaField(
-        _l("Their view"),
-        validators=[InputRequired(_l("Write down their view.")), Length(max=5000)],
-        filters=[_strip],
-    )
-    consent = BooleanField(
-        _l("They told me this and asked me to add it"),
-        validators=[InputRequired(_l("Check with them first, then tick this box."))],
-    )
-
-
-class ContactForm(FlaskForm):
-    person_id = PersonField(_l("Who"), _l("Choose who you were in touch with."))
-    kind = RadioField(
-        _l("How"),
-        choices=_translated(rules.CONTACT_KINDS),
-        validators=[InputRequired(_l("Choose how you were in touch."))],
-    )
-    on = StringField(
-        _l("When"),
-        description=_l("For example: 14/03/2027."),
-        validators=[InputRequired(_l("Enter the date.")), _Day()],
-        filters=[_strip],
-    )
-    note = TextAreaField(
-        _l("Note (optional)"),
-        description=_l("Only facilitators see this. Write what helps you keep in touch well."),
-        validators=[Optional(), Length(max=5000)],
-    )
-    follow_up_on = StringField(
-        _l("Get back in touch by (optional)"),
-        description=_l("For example: 28/03/2027."),
-        validators=[Optional(), _Day()],
-        filters=[_strip],
-    )
-
-    def validate_follow_up_on(self, field):
-        on, follow = rules.parse_day(self.on.data), rules.parse_day(field.data)
-        if on is not None and follow is not None and follow < on:
-            raise ValidationError(_("The follow-up date can't be before the contact."))
-
 
 # --- loading ---------------------------------------------------------------------------------
 
@@ -491,8 +146,8 @@ def _form_timing(form: SessionForm):
 def _form_data(s: CommissionSession) -> dict:
     zone = place_zone()
     starts, ends = rules.to_local(s.starts_at, zone), rules.to_local(s.ends_at, zone)
-    checkin, checkin_own = _prompt_fields(s.checkin_prompt, rules.CHECK_IN_PROMPTS)
-    checkout, checkout_own = _prompt_fields(s.checkout_prompt, rules.CHECK_OUT_PROMPTS)
+    checkin, checkin_own = prompt_fields(s.checkin_prompt, rules.CHECK_IN_PROMPTS)
+    checkout, checkout_own = prompt_fields(s.checkout_prompt, rules.CHECK_OUT_PROMPTS)
     return {
         "title": s.title,
         "day": starts.date().isoformat(),
@@ -521,10 +176,10 @@ def _apply(form: SessionForm, s: CommissionSession) -> None:
     s.checkin_minutes = form.checkin_minutes.data
     s.introductions_minutes = form.introductions_minutes.data
     s.reflection_minutes = form.reflection_minutes.data
-    s.checkin_prompt = _prompt_text(
+    s.checkin_prompt = prompt_text(
         form.checkin_prompt.data, form.checkin_own.data, rules.CHECK_IN_PROMPTS
     )
-    s.checkout_prompt = _prompt_text(
+    s.checkout_prompt = prompt_text(
         form.checkout_prompt.data, form.checkout_own.data, rules.CHECK_OUT_PROMPTS
     )
     items, _problems = rules.parse_agenda(form.agenda.data)
@@ -668,12 +323,12 @@ def _session_page(commission: Commission, s: CommissionSession, status: int = 20
     fresh = {"formdata": None}
     for key in rules.ROUNDS:
         mine_now = {"response": mine[key].response} if key in mine else None
-        forms.setdefault(f"{key}_form", _answer_form(key, data=mine_now, **fresh))
+        forms.setdefault(f"{key}_form", answer_form(key, data=mine_now, **fresh))
         if manage:
             for_form = forms.setdefault(
                 f"{key}_for_form", AnswerForForm(prefix=f"{key}-for", **fresh)
             )
-            for_form.person_id.choices = _people_choices(present)
+            for_form.person_id.choices = people_choices(present)
         else:
             forms.setdefault(f"{key}_for_form", None)
     forms.setdefault("groups_form", GroupsForm(**fresh))
@@ -681,7 +336,7 @@ def _session_page(commission: Commission, s: CommissionSession, status: int = 20
     forms.setdefault("summary_form", SummaryForm(data={"summary": s.summary or ""}, **fresh))
     forms.setdefault("reply_form", ReplyForm(**fresh))
     reply_for = forms.setdefault("reply_for_form", ReplyForForm(prefix="for", **fresh))
-    reply_for.person_id.choices = _people_choices(members)
+    reply_for.person_id.choices = people_choices(members)
 
     zone = place_zone()
     return render(
@@ -808,7 +463,7 @@ def session_answer(slug: str, session_id: int, round_: str):
     anchor = round_.replace("_", "-")
     if not rules.session_allows(s.status, "answer"):
         return _not_now(commission, s, anchor)
-    form = _answer_form(round_)
+    form = answer_form(round_)
     if not form.validate_on_submit():
         return _session_page(commission, s, status=422, **{f"{round_}_form": form})
     row = _save_answer(s, subject, round_, form.response.data, current_user)
@@ -838,7 +493,7 @@ def session_answer_for(slug: str, session_id: int, round_: str):
     form = AnswerForForm(prefix=f"{round_}-for")
     attendance = _attendance(s)
     present = [p for p in _taking_part(commission) if attendance.get(p.id) == "present"]
-    form.person_id.choices = _people_choices(present)
+    form.person_id.choices = people_choices(present)
     if not form.validate_on_submit():
         if not present:
             form.person_id.errors = [_("Mark who's here first.")]
@@ -1137,7 +792,7 @@ def session_reply_for(slug: str, session_id: int):
         return _not_now(commission, s, "replies")
     form = ReplyForForm(prefix="for")
     members = _taking_part(commission)
-    form.person_id.choices = _people_choices(members)
+    form.person_id.choices = people_choices(members)
     if not form.validate_on_submit():
         return _session_page(commission, s, status=422, reply_for_form=form)
     member = next(p for p in members if p.id == form.person_id.data)
@@ -1169,7 +824,7 @@ def contacts(slug: str):
     memberships = _memberships(commission, ("active", "stepping_back"))
     people = {m.person_id: m.person for m in memberships}
     form = ContactForm()
-    form.person_id.choices = _people_choices(m.person for m in memberships)
+    form.person_id.choices = people_choices(m.person for m in memberships)
     if form.validate_on_submit():
         entry = ContactLogEntry(
             commission_id=commission.id,
