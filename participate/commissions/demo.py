@@ -189,6 +189,7 @@ def load(space, hosts, people: dict, today: date) -> Commission:
                 session_id=s.id,
                 group_size=2,
                 drawn_by_id=sam.id,
+                drawn_at=s.starts_at + timedelta(minutes=55),
                 groups=[ids[0:2], [ids[2], ids[3]], [ids[4], ids[5]]],
             )
         )
