@@ -6,9 +6,11 @@ from the ``.po`` when it is missing or older, before any app is made.
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,8 @@ WELSH_MO = WELSH_PO.with_suffix(".mo")
 # Templates every page is built from: none of their strings may be left in English.
 CHROME_TEMPLATES = ["base.html", "errors/error.html", "macros/forms.html"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+# The count ``ngettext`` fills in itself.
+COUNT = re.compile(r"%\(num\)[sd]")
 
 
 def _welsh_catalogue():
@@ -69,21 +73,63 @@ def _page(client, path="/", **headers) -> str:
 # --- the catalogue ---------------------------------------------------------------------------
 
 
+def _forms(message) -> tuple[str, ...]:
+    """A message's translations: one string, or one per plural form (``ngettext``)."""
+    if isinstance(message.string, (tuple, list)):
+        return tuple(message.string)
+    return (message.string,)
+
+
+def _placeholders(text: str | None) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text or ""))
+
+
+def _forms_for_one_number(catalogue) -> set[int]:
+    """The plural forms the catalogue's rule uses for exactly one number (in Welsh 1, 2, 3
+    and 6). Like ``msgfmt -c``, these may leave out the count and say it in words
+    ("unwaith", "dwywaith"), as the English singular does ("once")."""
+    rule = gettext.c2py(catalogue.plural_expr)
+    uses = Counter(rule(n) for n in range(1000))
+    return {form for form, count in uses.items() if count == 1}
+
+
 def test_every_message_in_the_welsh_catalogue_is_translated():
     catalogue = _welsh_catalogue()
-    untranslated = [m.id for m in catalogue if m.id and not m.string]
+    untranslated = [m.id for m in catalogue if m.id and not all(_forms(m))]
     fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    wrong_number_of_forms = [
+        m.id for m in catalogue
+        if m.id and m.pluralizable and len(_forms(m)) != catalogue.num_plurals
+    ]
     assert len(catalogue) > 100
     assert untranslated == []
     assert fuzzy == []
+    assert wrong_number_of_forms == []
 
 
 def test_welsh_keeps_every_placeholder():
-    """A lost or renamed ``%(name)s`` would crash the page in Welsh only."""
-    wrong = [
-        m.id for m in _welsh_catalogue()
-        if m.id and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
-    ]
+    """A lost or renamed ``%(name)s`` would crash the page in Welsh only.
+
+    Plural messages (``ngettext``) are checked form by form against the English plural,
+    which has every placeholder; only the count may be left out, and only in a form used
+    for a single number.
+    """
+    catalogue = _welsh_catalogue()
+    single = _forms_for_one_number(catalogue)
+    wrong = []
+    for m in catalogue:
+        if not m.id:
+            continue
+        if not m.pluralizable:
+            if _placeholders(m.id) != _placeholders(m.string):
+                wrong.append(m.id)
+            continue
+        english = _placeholders(m.id[1])
+        without_count = _placeholders(COUNT.sub("", m.id[1]))
+        for form, text in enumerate(_forms(m)):
+            found = _placeholders(text)
+            if found != english and not (form in single and found == without_count):
+                wrong.append((m.id, form, text))
     assert wrong == []
 
 
