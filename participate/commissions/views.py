@@ -493,6 +493,10 @@ def people(slug: str):
         },
         room=room,
         manage=manage,
+        can_assist={
+            m.person_id: account_rules.can(person, "assist", (commission.space, m.person))
+            for m in members
+        },
         sees_needs={
             m.person_id: account_rules.can(person, "see_access_needs", m.person) for m in members
         },

@@ -32,11 +32,12 @@ def test_no_sideways_scroll_at_320_pixels(make_context):
 
 def test_print_hides_the_header_and_navigation(page):
     sign_in(page, "facilitator@porthaven.example")
-    page.goto("/spaces/porthaven-poverty-truth-commission")
+    page.goto("/commissions/porthaven-poverty-truth-commission/people")
     expect(page.locator(".site-header")).to_be_visible()
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.locator(".subnav")).to_be_hidden()
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.locator(".skip-link")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
