@@ -53,7 +53,7 @@ class CommitmentForm(FlaskForm):
         _l("The role that made the promise"),
         description=_l(
             "A role, not a person, so the promise carries on when people move on. "
-            "For example: Head of housing, Porthaven Council."
+            "For example: Head of housing. Choose the organisation below."
         ),
         validators=[DataRequired(_l("Enter the role that made the promise.")), Length(max=160)],
     )

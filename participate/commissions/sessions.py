@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -739,7 +740,11 @@ def session_summary(slug: str, session_id: int):
     db.session.commit()
     if not is_htmx():
         flash(
-            _("Summary sent to %(num)s people.", num=len(recipients))
+            ngettext(
+                "Summary sent to %(num)s person.",
+                "Summary sent to %(num)s people.",
+                len(recipients),
+            )
             if recipients
             else _("Summary saved. Nobody who wasn't here has an email address to send it to."),
             "success",
