@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,7 +14,7 @@ from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from participate.accounts.forms import choices
-from participate.accounts.models import Membership, Organisation, Person, Space
+from participate.accounts.models import Organisation, Space
 from participate.audit import record
 from participate.clock import local_today
 from participate.columns import utcnow
@@ -25,7 +25,14 @@ from participate.commissions.models import (
     CommitmentFlag,
     CommitmentUpdate,
 )
-from participate.commissions.views import bp, load_commission, render, viewer
+from participate.commissions.views import (
+    acting_for_here,
+    acting_subject,
+    bp,
+    load_commission,
+    members,
+    render,
+)
 from participate.extensions import db
 from participate.web.htmx import see_other
 
@@ -133,20 +140,6 @@ class PublishForm(FlaskForm):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def acting_for_here(commission: Commission):
-    """The person a facilitator is acting for in this commission (assisted mode), if any."""
-    acting, space = g.get("acting_for"), g.get("acting_in")
-    if acting is not None and space is not None and space.id == commission.space_id:
-        return acting
-    return None
-
-
-def acting_subject(commission: Commission):
-    """Whose view these pages show: in assisted mode, the person the facilitator is acting
-    for (so they can do only what that person may); otherwise whoever is signed in."""
-    return acting_for_here(commission) or viewer()
-
-
 def _load(slug: str, action: str = "view") -> Commission:
     """The commission, when both the signed-in person and whoever they act for may."""
     commission = load_commission(slug)
@@ -162,20 +155,10 @@ def _commitment(commission: Commission, commitment_id: int) -> Commitment:
     return commitment
 
 
-def commission_people(commission: Commission) -> list[Person]:
-    """Everyone in the commission who hasn't left, by name."""
-    return list(
-        db.session.scalars(
-            select(Person)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.space_id == commission.space_id, Membership.status != "left")
-            .order_by(Person.chosen_name, Person.id)
-        )
-    )
-
-
 def _people_choices(commission: Commission, nobody: str):
-    return choices([("", nobody)] + [(p.id, p.chosen_name) for p in commission_people(commission)])
+    return choices(
+        [("", nobody)] + [(p.id, p.chosen_name) for p in [m.person for m in members(commission)]]
+    )
 
 
 def _organisation_choices():
@@ -408,7 +391,7 @@ def commitment_hand_over(slug: str, commitment_id: int):
         problem = rules.check_hand_over(
             commitment.owner_person_id,
             form.new_holder_id.data,
-            [p.id for p in commission_people(commission)],
+            [p.id for p in [m.person for m in members(commission)]],
         )
         if problem:
             form.new_holder_id.errors = [_(problem)]

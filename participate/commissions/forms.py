@@ -210,7 +210,7 @@ class PersonField(SelectField):
         super().__init__(label, coerce=_int_or_none, validators=[InputRequired(message)], **kwargs)
 
     def pre_validate(self, form):
-        if self.data is not None and self.data not in {c[0] for c in self.choices}:
+        if self.data is not None and self.data not in {c.value for c in self.choices}:
             raise ValidationError(_("Choose someone from the list."))
 
 
@@ -223,8 +223,9 @@ def _int_or_none(value):
         return None
 
 
-def people_choices(people) -> list:
-    return [("", _("Choose someone"))] + [(p.id, p.chosen_name) for p in people]
+def people_choices(people, nobody: str | None = None) -> list:
+    """Options for choosing one of ``people``, after a first 'nobody chosen' option."""
+    return choices([("", nobody or _("Choose someone"))] + [(p.id, p.chosen_name) for p in people])
 
 
 OWN = "own"

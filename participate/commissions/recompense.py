@@ -22,14 +22,17 @@ from participate.audit import record
 from participate.clock import local_today, place_zone
 from participate.columns import utcnow
 from participate.commissions import rules
-from participate.commissions.commitments import (
+from participate.commissions.commitments import optional_int
+from participate.commissions.models import Commission, CommissionSession, Recompense
+from participate.commissions.views import (
     acting_for_here,
     acting_subject,
-    commission_people,
-    optional_int,
+    bp,
+    load_commission,
+    members,
+    render,
+    viewer,
 )
-from participate.commissions.models import Commission, CommissionSession, Recompense
-from participate.commissions.views import bp, load_commission, render, viewer
 from participate.extensions import db
 from participate.money import format_money
 from participate.web.htmx import see_other
@@ -127,7 +130,8 @@ def _sessions(commission: Commission) -> list[CommissionSession]:
 
 def _set_choices(form: _ForWhomForm, commission: Commission) -> None:
     form.person_id.choices = choices(
-        [("", _("Choose someone"))] + [(p.id, p.chosen_name) for p in commission_people(commission)]
+        [("", _("Choose someone"))]
+        + [(p.id, p.chosen_name) for p in [m.person for m in members(commission)]]
     )
     form.session_id.choices = choices(
         [("", _("Not a session: another activity"))]
@@ -251,7 +255,7 @@ def _payments_page(commission: Commission, status: int = 200, block: str | None 
             records=shown,
             chosen_status=chosen_status,
             chosen_person=chosen_person,
-            people=commission_people(commission),
+            people=[m.person for m in members(commission)],
         )
     if may_approve:
         waiting = [r for r in _records(commission) if r.status == "recorded"]

@@ -14,9 +14,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from participate.accounts import auth
 from participate.accounts.mail import send
-from participate.accounts.models import Membership, Person
+from participate.accounts.models import Person
 from participate.audit import record
 from participate.clock import local_today, place_zone
 from participate.columns import utcnow
@@ -46,7 +45,14 @@ from participate.commissions.models import (
     RoundResponse,
     SummaryReply,
 )
-from participate.commissions.views import bp, load_commission, render, viewer
+from participate.commissions.views import (
+    acting_subject,
+    bp,
+    load_commission,
+    members,
+    render,
+    viewer,
+)
 from participate.extensions import db
 from participate.text import N_
 from participate.web.htmx import is_htmx, see_other
@@ -62,19 +68,9 @@ def _load(slug: str, session_id: int, action: str = "view"):
     return commission, s
 
 
-def _memberships(commission: Commission, statuses=("active",)) -> list[Membership]:
-    rows = db.session.scalars(
-        select(Membership)
-        .join(Membership.person)
-        .where(Membership.space_id == commission.space_id, Membership.status.in_(statuses))
-        .order_by(Person.chosen_name)
-    ).all()
-    return [m for m in rows if m.person.active]
-
-
 def _taking_part(commission: Commission) -> list[Person]:
     """Active members who take part in sessions (everyone but observers)."""
-    return [m.person for m in _memberships(commission) if m.role != "observer"]
+    return [m.person for m in members(commission, ("active",)) if m.role != "observer"]
 
 
 def _attendance(s: CommissionSession) -> dict[int, str]:
@@ -82,12 +78,6 @@ def _attendance(s: CommissionSession) -> dict[int, str]:
         a.person_id: a.status
         for a in db.session.scalars(select(Attendance).where(Attendance.session_id == s.id))
     }
-
-
-def _subject():
-    """Whose answer, lifebuoy or reply this is: the person a facilitator acts for, or the
-    person signed in."""
-    return auth.subject() if current_user.is_authenticated else None
 
 
 def _session_url(commission: Commission, s: CommissionSession, anchor: str | None = None):
@@ -258,7 +248,7 @@ def session_edit(slug: str, session_id: int):
 
 def _session_page(commission: Commission, s: CommissionSession, status: int = 200, **forms):
     """The session page, or just its live block for htmx (polling, or a form inside it)."""
-    person, subject = viewer(), _subject()
+    person, subject = viewer(), acting_subject(commission)
     manage = rules.can(person, "manage", commission)
     take_part = subject is not None and rules.can(subject, "take_part", commission)
     members = _taking_part(commission)
@@ -458,7 +448,7 @@ def _save_answer(s: CommissionSession, person: Person, round_: str, text: str, b
 def session_answer(slug: str, session_id: int, round_: str):
     """A member gives, or changes, their one answer in the check-in or check-out round."""
     commission, s = _load(slug, session_id)
-    subject = _subject()
+    subject = acting_subject(commission)
     if round_ not in rules.ROUNDS or not rules.can(subject, "take_part", commission):
         abort(404)
     anchor = round_.replace("_", "-")
@@ -565,7 +555,7 @@ def session_attendance(slug: str, session_id: int):
 def session_lifebuoy(slug: str, session_id: int):
     """A member asks, privately, for a moment or for someone to check in on them."""
     commission, s = _load(slug, session_id)
-    subject = _subject()
+    subject = acting_subject(commission)
     if not rules.can(subject, "take_part", commission):
         abort(404)
     kind = request.form.get("kind")
@@ -761,7 +751,7 @@ def _reply_open(s: CommissionSession) -> bool:
 def session_reply(slug: str, session_id: int):
     """Someone who read the summary adds their view."""
     commission, s = _load(slug, session_id)
-    subject = _subject()
+    subject = acting_subject(commission)
     if not rules.can(subject, "take_part", commission):
         abort(404)
     if not _reply_open(s):
@@ -826,7 +816,7 @@ def session_reply_for(slug: str, session_id: int):
 def contacts(slug: str):
     """The contact log: one-to-ones, calls, coffee. Facilitators only."""
     commission = load_commission(slug, "see_contact_log")
-    memberships = _memberships(commission, ("active", "stepping_back"))
+    memberships = members(commission)
     people = {m.person_id: m.person for m in memberships}
     form = ContactForm()
     form.person_id.choices = people_choices(m.person for m in memberships)

@@ -243,7 +243,7 @@ def show(slug: str):
         next_session=upcoming,
         open_lifebuoys=open_lifebuoys,
         commitment_counts=dict(promised),
-        counts=rules.cohort_counts(m.role for m in _members(commission)),
+        counts=rules.cohort_counts(m.role for m in members(commission)),
     )
 
 
@@ -439,14 +439,29 @@ def charter(slug: str):
 # --- people --------------------------------------------------------------------------------
 
 
-def _members(commission: Commission) -> list[Membership]:
+def members(commission: Commission, statuses=("active", "stepping_back")) -> list[Membership]:
+    """The commission's memberships with these statuses, by chosen name, people still active."""
     rows = db.session.scalars(
         select(Membership)
         .join(Membership.person)
-        .where(Membership.space_id == commission.space_id)
-        .order_by(Person.chosen_name)
+        .where(Membership.space_id == commission.space_id, Membership.status.in_(statuses))
+        .order_by(Person.chosen_name, Person.id)
     ).all()
-    return [m for m in rows if m.status != "left"]
+    return [m for m in rows if m.person.active]
+
+
+def acting_for_here(commission: Commission):
+    """The person a facilitator is acting for in this commission (assisted mode), if any."""
+    acting, space = g.get("acting_for"), g.get("acting_in")
+    if acting is not None and space is not None and space.id == commission.space_id:
+        return acting
+    return None
+
+
+def acting_subject(commission: Commission):
+    """Whose view these pages show: in assisted mode, the person the facilitator is acting
+    for here (so they can do only what that person may); otherwise whoever is signed in."""
+    return acting_for_here(commission) or viewer()
 
 
 COHORTS = [
@@ -466,7 +481,7 @@ COHORTS = [
 def people(slug: str):
     commission = load_commission(slug)
     person = viewer()
-    members = _members(commission)
+    current = members(commission)
     manage = rules.can(person, "manage", commission)
     last_contact = {}
     if manage:
@@ -478,14 +493,14 @@ def people(slug: str):
             ).all()
         )
     today = local_today()
-    room = set(rules.roles_with_room(commission, [m.role for m in members]))
+    room = set(rules.roles_with_room(commission, [m.role for m in current]))
     return render(
         "commissions/people.html",
         commission,
         cohorts=[
-            (key, label, [m for m in members if m.role in roles]) for key, label, roles in COHORTS
+            (key, label, [m for m in current if m.role in roles]) for key, label, roles in COHORTS
         ],
-        counts=rules.cohort_counts(m.role for m in members),
+        counts=rules.cohort_counts(m.role for m in current),
         caps={
             "community": commission.community_cap,
             "civic_business": commission.civic_business_cap,
@@ -495,18 +510,18 @@ def people(slug: str):
         manage=manage,
         can_assist={
             m.person_id: account_rules.can(person, "assist", (commission.space, m.person))
-            for m in members
+            for m in current
         },
         sees_needs={
-            m.person_id: account_rules.can(person, "see_access_needs", m.person) for m in members
+            m.person_id: account_rules.can(person, "see_access_needs", m.person) for m in current
         },
         gentle_hello={
             m.person_id: rules.needs_gentle_hello(m.status, last_contact.get(m.person_id), today)
-            for m in members
+            for m in current
         },
         last_contact=last_contact,
         FOCUSES=rules.FACILITATOR_FOCUSES,
-        forms={m.id: MemberForm(prefix=f"m{m.id}", obj=m) for m in members} if manage else {},
+        forms={m.id: MemberForm(prefix=f"m{m.id}", obj=m) for m in current} if manage else {},
     )
 
 
