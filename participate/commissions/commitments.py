@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from participate.accounts.forms import choices
 from participate.accounts.models import Organisation, Space
@@ -19,6 +15,15 @@ from participate.audit import record
 from participate.clock import local_today
 from participate.columns import utcnow
 from participate.commissions import rules
+from participate.commissions.forms import (
+    CommitmentForm,
+    CommitmentUpdateForm,
+    FlagAnswerForm,
+    FlagForm,
+    HandOverForm,
+    PublishForm,
+    people_choices,
+)
 from participate.commissions.models import (
     Commission,
     Commitment,
@@ -35,107 +40,6 @@ from participate.commissions.views import (
 )
 from participate.extensions import db
 from participate.web.htmx import see_other
-
-# --- forms -----------------------------------------------------------------------------------
-
-
-def optional_int(value):
-    """For a select whose first option is 'none': '' means None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-def _statuses():
-    return choices((key, _l(label)) for key, label in rules.COMMITMENT_STATUSES.items())
-
-
-class CommitmentForm(FlaskForm):
-    what = TextAreaField(
-        _l("What was promised"),
-        description=_l("In the words the commission agreed."),
-        validators=[DataRequired(_l("Say what was promised.")), Length(max=2000)],
-    )
-    owner_role = StringField(
-        _l("The role that made the promise"),
-        description=_l(
-            "A role, not a person, so the promise carries on when people move on. "
-            "For example: Head of housing. Choose the organisation below."
-        ),
-        validators=[DataRequired(_l("Enter the role that made the promise.")), Length(max=160)],
-    )
-    owner_organisation_id = SelectField(
-        _l("Their organisation (optional)"), coerce=optional_int, validators=[Optional()]
-    )
-    owner_person_id = SelectField(
-        _l("Who holds it now (optional)"),
-        description=_l("Someone in the commission who answers for it today."),
-        coerce=optional_int,
-        validators=[Optional()],
-    )
-    due_on = DateField(
-        _l("Due date (optional)"),
-        description=_l("For example 2026-03-31."),
-        validators=[Optional()],
-    )
-    published = RadioField(
-        _l("Show it on the public page?"),
-        choices=choices(
-            [
-                ("no", _l("No, keep it within the commission")),
-                ("yes", _l("Yes, the commission agreed to publish it")),
-            ]
-        ),
-        default="no",
-        validators=[InputRequired(_l("Choose whether to show it on the public page."))],
-    )
-
-
-class CommitmentUpdateForm(FlaskForm):
-    status = RadioField(
-        _l("Where it has got to"),
-        choices=_statuses(),
-        validators=[InputRequired(_l("Choose where this has got to."))],
-    )
-    evidence = TextAreaField(
-        _l("Evidence"),
-        description=_l(
-            "What shows it happened: a link, a document, or something people can now see "
-            "or use. Needed for delivered."
-        ),
-        validators=[Optional(), Length(max=4000)],
-    )
-    note = TextAreaField(
-        _l("A note for the history (optional)"), validators=[Optional(), Length(max=2000)]
-    )
-
-
-class HandOverForm(FlaskForm):
-    new_holder_id = SelectField(
-        _l("Who holds it now"),
-        description=_l("The role stays the same. Only the person answering for it changes."),
-        coerce=optional_int,
-        validators=[Optional()],
-    )
-    note = TextAreaField(_l("A note (optional)"), validators=[Optional(), Length(max=2000)])
-
-
-class FlagForm(FlaskForm):
-    note = TextAreaField(
-        _l("What you've seen (optional)"), validators=[Optional(), Length(max=2000)]
-    )
-
-
-class AnswerForm(FlaskForm):
-    answer = TextAreaField(
-        _l("Your answer"),
-        validators=[DataRequired(_l("Write an answer.")), Length(max=2000)],
-    )
-
-
-class PublishForm(FlaskForm):
-    published = HiddenField(validators=[AnyOf(["yes", "no"])])
-
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -156,9 +60,7 @@ def _commitment(commission: Commission, commitment_id: int) -> Commitment:
 
 
 def _people_choices(commission: Commission, nobody: str):
-    return choices(
-        [("", nobody)] + [(p.id, p.chosen_name) for p in [m.person for m in members(commission)]]
-    )
+    return people_choices([m.person for m in members(commission)], nobody)
 
 
 def _organisation_choices():
@@ -292,7 +194,7 @@ def _commitment_page(
     if may_manage:
         hand_over_form.new_holder_id.choices = _people_choices(commission, _("Nobody for now"))
     answer_forms = {
-        f.id: AnswerForm(formdata=None, prefix=f"answer{f.id}")
+        f.id: FlagAnswerForm(formdata=None, prefix=f"answer{f.id}")
         for f in commitment.flags
         if f.answered_at is None
     }
@@ -466,7 +368,7 @@ def commitment_answer(slug: str, commitment_id: int, flag_id: int):
     flag = db.session.get(CommitmentFlag, flag_id)
     if flag is None or flag.commitment_id != commitment.id or flag.answered_at is not None:
         abort(404)
-    form = AnswerForm(prefix=f"answer{flag.id}")
+    form = FlagAnswerForm(prefix=f"answer{flag.id}")
     if not form.validate_on_submit():
         return _commitment_page(
             commission, commitment, 422, block="flags", answer_forms={flag.id: form}

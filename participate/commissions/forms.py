@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -16,6 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -496,3 +498,160 @@ class ContactForm(FlaskForm):
         on, follow = rules.parse_day(self.on.data), rules.parse_day(field.data)
         if on is not None and follow is not None and follow < on:
             raise ValidationError(_("The follow-up date can't be before the contact."))
+
+
+# --- commitments ---------------------------------------------------------------------------
+
+
+def optional_int(value):
+    """For a select whose first option is 'none': '' means None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _statuses():
+    return choices((key, _l(label)) for key, label in rules.COMMITMENT_STATUSES.items())
+
+
+class CommitmentForm(FlaskForm):
+    what = TextAreaField(
+        _l("What was promised"),
+        description=_l("In the words the commission agreed."),
+        validators=[DataRequired(_l("Say what was promised.")), Length(max=2000)],
+    )
+    owner_role = StringField(
+        _l("The role that made the promise"),
+        description=_l(
+            "A role, not a person, so the promise carries on when people move on. "
+            "For example: Head of housing. Choose the organisation below."
+        ),
+        validators=[DataRequired(_l("Enter the role that made the promise.")), Length(max=160)],
+    )
+    owner_organisation_id = SelectField(
+        _l("Their organisation (optional)"), coerce=optional_int, validators=[Optional()]
+    )
+    owner_person_id = SelectField(
+        _l("Who holds it now (optional)"),
+        description=_l("Someone in the commission who answers for it today."),
+        coerce=optional_int,
+        validators=[Optional()],
+    )
+    due_on = DateField(
+        _l("Due date (optional)"),
+        description=_l("For example 2026-03-31."),
+        validators=[Optional()],
+    )
+    published = RadioField(
+        _l("Show it on the public page?"),
+        choices=choices(
+            [
+                ("no", _l("No, keep it within the commission")),
+                ("yes", _l("Yes, the commission agreed to publish it")),
+            ]
+        ),
+        default="no",
+        validators=[InputRequired(_l("Choose whether to show it on the public page."))],
+    )
+
+
+class CommitmentUpdateForm(FlaskForm):
+    status = RadioField(
+        _l("Where it has got to"),
+        choices=_statuses(),
+        validators=[InputRequired(_l("Choose where this has got to."))],
+    )
+    evidence = TextAreaField(
+        _l("Evidence"),
+        description=_l(
+            "What shows it happened: a link, a document, or something people can now see "
+            "or use. Needed for delivered."
+        ),
+        validators=[Optional(), Length(max=4000)],
+    )
+    note = TextAreaField(
+        _l("A note for the history (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class HandOverForm(FlaskForm):
+    new_holder_id = SelectField(
+        _l("Who holds it now"),
+        description=_l("The role stays the same. Only the person answering for it changes."),
+        coerce=optional_int,
+        validators=[Optional()],
+    )
+    note = TextAreaField(_l("A note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class FlagForm(FlaskForm):
+    note = TextAreaField(
+        _l("What you've seen (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class FlagAnswerForm(FlaskForm):
+    answer = TextAreaField(
+        _l("Your answer"),
+        validators=[DataRequired(_l("Write an answer.")), Length(max=2000)],
+    )
+
+
+class PublishForm(FlaskForm):
+    published = HiddenField(validators=[AnyOf(["yes", "no"])])
+
+
+# --- recompense ----------------------------------------------------------------------------
+
+
+class ForWhomForm(FlaskForm):
+    """Who it is for, and the session or activity it is for."""
+
+    person_id = SelectField(
+        _l("Who it is for"), coerce=optional_int, validators=[InputRequired(_l("Choose who."))]
+    )
+    session_id = SelectField(_l("Which session"), coerce=optional_int, validators=[Optional()])
+    activity = StringField(
+        _l("Or the activity, if it wasn't a session"),
+        description=_l("For example: speaking at the council's housing committee."),
+        validators=[Optional(), Length(max=200)],
+    )
+    happened_on = DateField(
+        _l("Date of the activity"),
+        description=_l("Only needed when it wasn't a session. For example 2026-03-14."),
+        validators=[Optional()],
+    )
+
+
+class InvolvementForm(ForWhomForm):
+    choice = RadioField(
+        _l("What they chose"),
+        description=_l("Ask them each time: it is their choice, and it can change."),
+        validators=[InputRequired(_l("Choose what they chose."))],
+    )
+    note = StringField(_l("A note (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class ExpenseForm(ForWhomForm):
+    expense_type = RadioField(
+        _l("What it was for"),
+        choices=choices((key, _l(label)) for key, label in rules.EXPENSE_TYPES.items()),
+        validators=[InputRequired(_l("Choose what the expense was for."))],
+    )
+    amount = StringField(
+        _l("Amount in pounds"),
+        description=_l("What it cost, for example 4.80. Expenses are paid back at cost."),
+        validators=[InputRequired(_l("Enter the amount in pounds and pence, like 4.80."))],
+    )
+    note = StringField(
+        _l("A note (optional)"),
+        description=_l("For example: bus fare there and back."),
+        validators=[Optional(), Length(max=300)],
+    )
+
+
+class DecisionForm(FlaskForm):
+    decision = StringField(validators=[AnyOf(list(rules.DECISIONS))])
+    note = TextAreaField(
+        _l("A note (needed if you don't approve it)"), validators=[Optional(), Length(max=300)]
+    )

@@ -8,13 +8,9 @@ from datetime import date
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import exists, select
 from werkzeug.utils import secure_filename
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from participate.accounts.forms import choices
 from participate.accounts.models import Membership, Person
@@ -22,7 +18,13 @@ from participate.audit import record
 from participate.clock import local_today, place_zone
 from participate.columns import utcnow
 from participate.commissions import rules
-from participate.commissions.commitments import optional_int
+from participate.commissions.forms import (
+    DecisionForm,
+    ExpenseForm,
+    ForWhomForm,
+    InvolvementForm,
+    people_choices,
+)
 from participate.commissions.models import Commission, CommissionSession, Recompense
 from participate.commissions.views import (
     acting_for_here,
@@ -36,62 +38,6 @@ from participate.commissions.views import (
 from participate.extensions import db
 from participate.money import format_money
 from participate.web.htmx import see_other
-
-# --- forms -----------------------------------------------------------------------------------
-
-
-class _ForWhomForm(FlaskForm):
-    """Who it is for, and the session or activity it is for."""
-
-    person_id = SelectField(
-        _l("Who it is for"), coerce=optional_int, validators=[InputRequired(_l("Choose who."))]
-    )
-    session_id = SelectField(_l("Which session"), coerce=optional_int, validators=[Optional()])
-    activity = StringField(
-        _l("Or the activity, if it wasn't a session"),
-        description=_l("For example: speaking at the council's housing committee."),
-        validators=[Optional(), Length(max=200)],
-    )
-    happened_on = DateField(
-        _l("Date of the activity"),
-        description=_l("Only needed when it wasn't a session. For example 2026-03-14."),
-        validators=[Optional()],
-    )
-
-
-class InvolvementForm(_ForWhomForm):
-    choice = RadioField(
-        _l("What they chose"),
-        description=_l("Ask them each time: it is their choice, and it can change."),
-        validators=[InputRequired(_l("Choose what they chose."))],
-    )
-    note = StringField(_l("A note (optional)"), validators=[Optional(), Length(max=300)])
-
-
-class ExpenseForm(_ForWhomForm):
-    expense_type = RadioField(
-        _l("What it was for"),
-        choices=choices((key, _l(label)) for key, label in rules.EXPENSE_TYPES.items()),
-        validators=[InputRequired(_l("Choose what the expense was for."))],
-    )
-    amount = StringField(
-        _l("Amount in pounds"),
-        description=_l("What it cost, for example 4.80. Expenses are paid back at cost."),
-        validators=[InputRequired(_l("Enter the amount in pounds and pence, like 4.80."))],
-    )
-    note = StringField(
-        _l("A note (optional)"),
-        description=_l("For example: bus fare there and back."),
-        validators=[Optional(), Length(max=300)],
-    )
-
-
-class DecisionForm(FlaskForm):
-    decision = StringField(validators=[AnyOf(list(rules.DECISIONS))])
-    note = TextAreaField(
-        _l("A note (needed if you don't approve it)"), validators=[Optional(), Length(max=300)]
-    )
-
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -128,11 +74,8 @@ def _sessions(commission: Commission) -> list[CommissionSession]:
     )
 
 
-def _set_choices(form: _ForWhomForm, commission: Commission) -> None:
-    form.person_id.choices = choices(
-        [("", _("Choose someone"))]
-        + [(p.id, p.chosen_name) for p in [m.person for m in members(commission)]]
-    )
+def _set_choices(form: ForWhomForm, commission: Commission) -> None:
+    form.person_id.choices = people_choices([m.person for m in members(commission)])
     form.session_id.choices = choices(
         [("", _("Not a session: another activity"))]
         + [
@@ -166,7 +109,7 @@ def _expense_form(commission: Commission, submitted: bool = True) -> ExpenseForm
     return form
 
 
-def _occasion(form: _ForWhomForm, commission: Commission):
+def _occasion(form: ForWhomForm, commission: Commission):
     """The session (checked to be this commission's), activity and day; errors on the form."""
     for name, message in rules.occasion_problems(
         form.session_id.data, form.activity.data, form.happened_on.data
