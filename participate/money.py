@@ -17,6 +17,12 @@ def format_money(pence: int, currency: str = "GBP") -> str:
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
 
 
+def format_amount(pence: int) -> str:
+    """1250 -> '12.50': for a form field that takes pounds."""
+    whole, part = divmod(int(pence), 100)
+    return f"{whole}.{part:02d}"
+
+
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
 
 

@@ -104,6 +104,8 @@ BEGIN
   END IF;
 END
 $$;
+-- Dropping a test database WITH (FORCE) may have to stop an autovacuum worker on it.
+GRANT pg_signal_backend TO app;
 SQL
   psql_app -tAc 'SELECT 1' >/dev/null ||
     die "cannot sign in to PostgreSQL as app/app on 127.0.0.1:$PG_PORT (role exists with another password?)"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 
 from participate import create_app
@@ -45,6 +47,19 @@ def _pg_admin():
                          isolation_level="AUTOCOMMIT")
 
 
+def _drop_database(admin, name: str, tries: int = 5) -> None:
+    """Drop a test database, waiting out a moment when autovacuum is busy on it."""
+    for attempt in range(tries):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
 def _migrate(url: str) -> None:
     from flask_migrate import upgrade
 
@@ -64,8 +79,7 @@ def template_database(tmp_path_factory):
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         _migrate(_pg_url(name))
         yield name
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
         admin.dispose()
     else:
         path = tmp_path_factory.mktemp("template") / "template.db"
@@ -81,8 +95,7 @@ def database_url(template_database, tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
         yield _pg_url(name)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
         admin.dispose()
     else:
         path = tmp_path / "test.db"

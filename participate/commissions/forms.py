@@ -655,3 +655,16 @@ class DecisionForm(FlaskForm):
     note = TextAreaField(
         _l("A note (needed if you don't approve it)"), validators=[Optional(), Length(max=300)]
     )
+
+
+class RatesForm(FlaskForm):
+    rate = StringField(
+        _l("Payment for taking part, in pounds"),
+        description=_l("For each session or activity, for example 25.00."),
+        filters=[strip_whitespace],
+    )
+    reduced = StringField(
+        _l("Reduced amount, in pounds"),
+        description=_l("For anyone who prefers less, for example 10.00."),
+        filters=[strip_whitespace],
+    )

@@ -23,6 +23,7 @@ from participate.commissions.forms import (
     ExpenseForm,
     ForWhomForm,
     InvolvementForm,
+    RatesForm,
     people_choices,
 )
 from participate.commissions.models import Commission, CommissionSession, Recompense
@@ -36,7 +37,7 @@ from participate.commissions.views import (
     viewer,
 )
 from participate.extensions import db
-from participate.money import format_money
+from participate.money import format_amount, format_money
 from participate.web.htmx import see_other
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -199,6 +200,12 @@ def _payments_page(commission: Commission, status: int = 200, block: str | None 
             chosen_status=chosen_status,
             chosen_person=chosen_person,
             people=[m.person for m in members(commission)],
+            rates_form=forms.get("rates_form")
+            or RatesForm(
+                formdata=None,
+                rate=format_amount(commission.involvement_rate_pence),
+                reduced=format_amount(commission.reduced_rate_pence),
+            ),
         )
     if may_approve:
         waiting = [r for r in _records(commission) if r.status == "recorded"]
@@ -494,3 +501,35 @@ def recompense_statement_text(slug: str):
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.post("/<slug>/payments/rates")
+@login_required
+def recompense_rates(slug: str):
+    """Facilitators set what the commission pays for taking part."""
+    commission = _load(slug)
+    if not _may_record(commission):
+        abort(404)
+    form = RatesForm()
+    form.validate_on_submit()
+    problems, rate, reduced = rules.rate_problems(form.rate.data, form.reduced.data)
+    most = format_money(rules.MAX_RATE_PENCE, commission.currency)
+    for name, message in problems.items():
+        getattr(form, name).errors = [_(message, most=most)]
+    if problems or form.errors:
+        return _payments_page(commission, 422, block="rates", rates_form=form)
+    before = (commission.involvement_rate_pence, commission.reduced_rate_pence)
+    if before != (rate, reduced):
+        commission.involvement_rate_pence, commission.reduced_rate_pence = rate, reduced
+        record(
+            "recompense.rates_changed",
+            f"Set the payment for taking part to {format_money(rate, commission.currency)} "
+            f"(reduced {format_money(reduced, commission.currency)})",
+            commission,
+            space=commission.space,
+            visibility="space",
+            detail={"before": list(before), "after": [rate, reduced]},
+        )
+        db.session.commit()
+        flash(_("The rates are saved. They apply to payments recorded from now on."), "success")
+    return see_other(url_for("commissions.recompense", slug=slug))

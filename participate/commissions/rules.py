@@ -892,6 +892,26 @@ def read_expense_amount(text: str | None) -> tuple[int | None, str | None]:
     return pence, None
 
 
+MAX_RATE_PENCE = 50_000
+
+
+def rate_problems(rate_text: str | None, reduced_text: str | None) -> tuple[dict, int, int]:
+    """The commission's rates typed in pounds: problems by field, and the amounts in pence.
+    The reduced amount is for people who prefer less, so it must be below the full rate."""
+    problems: dict[str, str] = {}
+    rate, reduced = parse_money(rate_text or ""), parse_money(reduced_text or "")
+    for name, value in (("rate", rate), ("reduced", reduced)):
+        if value is None:
+            problems[name] = N_("Enter an amount in pounds and pence, like 25.00.")
+        elif value > MAX_RATE_PENCE:
+            problems[name] = N_("That is more than %(most)s. Check the amount.")
+    if not problems and rate == 0:
+        problems["rate"] = N_("The payment for taking part can't be nothing.")
+    if not problems and reduced >= rate:
+        problems["reduced"] = N_("The reduced amount needs to be less than the full payment.")
+    return problems, rate or 0, reduced or 0
+
+
 def occasion_problems(session_id: int | None, activity: str | None, on: date | None) -> dict:
     """A payment or an expense is for a session, or for another activity on a given day."""
     if session_id is not None:

@@ -80,3 +80,20 @@ def test_civic_commissioner_waits_during_the_community_only_phase(page, live_ser
     axe(page, "the waiting page")
     for path in PAGES[1:]:
         assert page.request.get(PTC + path, max_redirects=0).status == 404
+
+
+def test_facilitator_changes_the_payment_rates(page):
+    sign_in(page, "facilitator@porthaven.example")
+    page.goto(PTC + "/payments")
+    page.get_by_text("Change the rates").click()
+    form = page.locator("#rates-form")
+    form.get_by_label("Reduced amount, in pounds").fill("30")
+    form.get_by_role("button", name="Save the rates").click()
+    expect(form.locator(".error-summary")).to_be_focused()
+    expect(form).to_contain_text("less than the full payment")
+    expect(form.get_by_label("Reduced amount, in pounds")).to_have_value("30")
+    axe(page, "the rates form with a problem")
+    form.get_by_label("Reduced amount, in pounds").fill("12.50")
+    form.get_by_role("button", name="Save the rates").click()
+    expect(page.locator(".flashes")).to_contain_text("The rates are saved")
+    expect(page.locator("main")).to_contain_text("£12.50")

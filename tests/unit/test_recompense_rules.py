@@ -203,3 +203,13 @@ def test_the_day_of_a_record_is_its_date_or_its_sessions_or_when_it_was_recorded
     assert rules.day_of(rec(on=date(2026, 3, 9), session=session)) == date(2026, 3, 9)
     assert rules.day_of(rec(on=None, session=session)) == date(2026, 3, 10)
     assert rules.day_of(rec(on=None)) == date(2026, 5, 1)
+
+
+def test_rates_are_typed_in_pounds_and_the_reduced_one_is_lower():
+    from participate.commissions.rules import rate_problems
+
+    assert rate_problems("25", "10.50") == ({}, 2500, 1050)
+    assert set(rate_problems("abc", "")[0]) == {"rate", "reduced"}
+    assert set(rate_problems("10", "10")[0]) == {"reduced"}
+    assert set(rate_problems("0", "0")[0]) == {"rate"}
+    assert set(rate_problems("600", "1")[0]) == {"rate"}

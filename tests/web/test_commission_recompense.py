@@ -544,3 +544,31 @@ def test_statement_for_a_period(client):
     assert "Total payments for taking part: £25.00" in body
     bad = _text(client.get(_url(c, "mine", "statement") + "?from=April"))
     assert "Dates look like 2026-11-22" in bad and "Listening session" in bad
+
+
+def test_facilitators_set_the_rates_and_others_cannot(client):
+    from participate.commissions.models import Commission as _Commission
+
+    commission = f.commission()
+    sam, jade = f.person("Sam"), f.person("Jade")
+    f.member(sam, commission.space, "facilitator")
+    f.member(jade, commission.space, "community_commissioner")
+    db.session.commit()
+    url = f"/commissions/{commission.space.slug}/payments/rates"
+    f.sign_in(client, jade)
+    assert client.post(url, data={"rate": "30", "reduced": "12"}).status_code == 404
+    client.post("/sign-out")
+    f.sign_in(client, sam)
+    page = client.get(f"/commissions/{commission.space.slug}/payments").get_data(as_text=True)
+    assert 'value="25.00"' in page and 'value="10.00"' in page
+    bad = client.post(url, data={"rate": "thirty", "reduced": "40"})
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "like 25.00" in text and 'value="thirty"' in text and 'value="40"' in text
+    higher = client.post(url, data={"rate": "30", "reduced": "40"})
+    assert higher.status_code == 422 and "less than the full payment" in higher.get_data(
+        as_text=True)
+    assert client.post(url, data={"rate": "£30", "reduced": "12.50"}).status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(_Commission, commission.id)
+    assert (saved.involvement_rate_pence, saved.reduced_rate_pence) == (3000, 1250)
