@@ -35,10 +35,12 @@ from participate.commissions.models import (
     ContactLogEntry,
     Lifebuoy,
     PhaseChange,
+    Recompense,
 )
 from participate.extensions import db
 from participate.slugs import slugify
 from participate.text import N_
+from participate.web.home import TASK_PROVIDERS, Task
 from participate.web.htmx import form_errors, render_page_or_block, see_other
 
 bp = Blueprint("commissions", __name__, url_prefix="/commissions")
@@ -100,6 +102,57 @@ def _own_page(space: Space) -> str | None:
     return url_for("commissions.show", slug=space.slug) if commission else None
 
 
+def _home_tasks(person) -> list[Task]:
+    """What a commission asks of someone today: payments to approve, calls for support, the
+    next session."""
+    tasks: list[Task] = []
+    for commission in db.session.scalars(select(Commission)):
+        if rules.access(person, commission) is None:
+            continue
+        args, name = {"slug": commission.space.slug}, commission.space.name
+        if rules.can(person, "approve_recompense", commission):
+            waiting = db.session.scalars(
+                select(Recompense).where(
+                    Recompense.commission_id == commission.id, Recompense.status == "recorded"
+                )
+            )
+            if any(rules.can_decide_recompense(person, r, commission) for r in waiting):
+                tasks.append(
+                    Task(N_("Approve payments for %(space)s"), "commissions.recompense", args, name)
+                )
+        if rules.can(person, "see_lifebuoys", commission) and db.session.scalar(
+            select(func.count())
+            .select_from(Lifebuoy)
+            .where(Lifebuoy.commission_id == commission.id, Lifebuoy.acknowledged_at.is_(None))
+        ):
+            tasks.append(
+                Task(
+                    N_("Someone in %(space)s asked for support"), "commissions.sessions", args, name
+                )
+            )
+        if rules.can(person, "view", commission):
+            upcoming = db.session.scalars(
+                select(CommissionSession)
+                .where(
+                    CommissionSession.commission_id == commission.id,
+                    CommissionSession.ends_at >= utcnow(),
+                )
+                .order_by(CommissionSession.starts_at)
+                .limit(1)
+            ).first()
+            if upcoming is not None:
+                tasks.append(
+                    Task(
+                        N_("See the next session of %(space)s"),
+                        "commissions.session",
+                        {**args, "session_id": upcoming.id},
+                        name,
+                    )
+                )
+    return tasks
+
+
+TASK_PROVIDERS.append(_home_tasks)
 spaces.role_limits["commission"] = _role_limit
 spaces.space_pages["commission"] = _own_page
 

@@ -16,6 +16,10 @@ class Task:
     name: str = ""  # the space or organisation the text names
 
 
+# Features add their own things to do: each is a function(person) -> list[Task].
+TASK_PROVIDERS: list = []
+
+
 def tasks_for(person, spaces_by_id: dict, organisations_by_id: dict) -> list[Task]:
     """The short list on someone's home page, most useful first."""
     tasks: list[Task] = []

@@ -10,7 +10,7 @@ from participate.accounts.models import Organisation, Space
 from participate.accounts.rules import active_memberships
 from participate.audit import record
 from participate.extensions import db
-from participate.web.home import tasks_for
+from participate.web.home import TASK_PROVIDERS, tasks_for
 from participate.web.htmx import see_other
 from participate.web.urls import safe_next
 
@@ -32,7 +32,8 @@ def home():
     organisations_by_id = {o.id: o for o in organisations}
     return render_template(
         "web/home.html",
-        tasks=tasks_for(person, spaces_by_id, organisations_by_id),
+        tasks=[t for provide in TASK_PROVIDERS for t in provide(person)]
+        + tasks_for(person, spaces_by_id, organisations_by_id),
         spaces_by_id=spaces_by_id,
         organisations_by_id=organisations_by_id,
         memberships=active_memberships(person),

@@ -219,3 +219,26 @@ def test_space_page_of_a_commission_goes_to_the_commission(client):
     response = client.get(f"/spaces/{c.space.slug}")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/commissions/{c.space.slug}"
+
+
+def test_home_page_asks_for_what_the_commission_needs_today(client):
+    from participate.demo import DEMO_PASSWORD, load
+
+    load()
+    db.session.commit()
+
+    def home(email):
+        client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+        page = client.get("/").get_data(as_text=True)
+        client.post("/sign-out")
+        return page
+
+    tom = home("finance@porthaven.example")
+    assert "Approve payments for Porthaven Poverty Truth Commission" in tom
+    assert "See the next session" not in tom  # approvers don't see the commission's work
+    sam = home("facilitator@porthaven.example")
+    assert "See the next session of Porthaven Poverty Truth Commission" in sam
+    assert "Approve payments" not in sam
+    owen = home("civic@porthaven.example")
+    assert "See the next session of Porthaven Poverty Truth Commission" in owen
+    assert "asked for support" not in owen
