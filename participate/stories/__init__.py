@@ -1,0 +1,1 @@
+"""Stories that stay in their tellers' hands: telling, consent, quotes, storybooks."""

@@ -1,0 +1,173 @@
+"""The one place that decides who may see a story, a quote or an excerpt.
+
+Pages, search, exports, storybooks and any API all ask these functions. Pure: no Flask, no
+database. ``story`` has the fields of ``stories.models.Story``; ``commission`` and ``person``
+are as in ``commissions.rules``; ``today`` is the place's date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from participate.commissions import rules as commission_rules
+from participate.text import N_
+
+AUDIENCES = {
+    "only_me": N_("Only me"),
+    "facilitators": N_("Me and the facilitators"),
+    "cohort": N_("My group of commissioners"),
+    "commission": N_("Everyone in the commission"),
+    "public": N_("Anyone, in public"),
+}
+ATTRIBUTIONS = {
+    "full_name": N_("My name"),
+    "first_name": N_("My first name only"),
+    "pseudonym": N_("A made-up name"),
+    "anonymous": N_("No name: anonymous"),
+}
+QUOTING = {
+    "none": N_("No one may quote it"),
+    "commission": N_("People in the commission may quote parts, inside the commission"),
+    "public": N_("Parts may be quoted inside the commission and in public reports"),
+}
+TEMPLATES = {
+    "self": N_("Story of self: why I'm here, what I care about"),
+    "us": N_("Story of us: what we share"),
+    "now": N_("Story of now: what's possible if we act, what's at risk if we don't"),
+    "free": N_("In my own way"),
+}
+OPEN_PROMPTS = [
+    N_("What keeps you well?"),
+    N_("How's your life at the moment?"),
+    N_("What else do you think is important to mention?"),
+]
+
+# The two cohorts of a commission: people see their own cohort's 'cohort' stories.
+COHORT_OF = {
+    "community_commissioner": "community",
+    "civic_commissioner": "civic_business",
+    "business_commissioner": "civic_business",
+}
+
+
+def is_live(story, today: date) -> bool:
+    """Shared, not withdrawn, not past its expiry date, not hidden by a facilitator."""
+    return (
+        story.status == "shared"
+        and story.withdrawn_at is None
+        and (story.expires_on is None or today < story.expires_on)
+        and story.hidden_at is None
+    )
+
+
+def is_gone(story, today: date) -> bool:
+    """Withdrawn, or expired (which behaves exactly as withdrawn)."""
+    return story.status == "withdrawn" or (
+        story.expires_on is not None and today >= story.expires_on
+    )
+
+
+def _is_teller(person, story) -> bool:
+    return person is not None and person.id == story.teller_id
+
+
+def _facilitates(person, commission) -> bool:
+    return commission_rules.role_in(person, commission) == "facilitator"
+
+
+def can_see_story(person, story, commission, today: date) -> bool:
+    """May ``person`` read this story's text?"""
+    if _is_teller(person, story):
+        return True  # always, whatever its state: it is theirs
+    if story.status == "draft":
+        # A gatherer who is writing it down with the teller sees the draft they are writing.
+        return person is not None and person.id == story.recorded_by_id
+    if not is_live(story, today):
+        return False
+    if story.audience == "public":
+        return True
+    # Everything else happens inside the commission, as far as the person may see it now.
+    if commission_rules.access(person, commission) != "full":
+        return False
+    if story.audience == "only_me":
+        return False
+    if _facilitates(person, commission):
+        return True
+    if story.audience == "facilitators":
+        return False
+    if story.audience == "cohort":
+        teller_cohort = COHORT_OF.get(commission_rules.role_in(story.teller, commission))
+        viewer_cohort = COHORT_OF.get(commission_rules.role_in(person, commission))
+        return teller_cohort is not None and teller_cohort == viewer_cohort
+    return story.audience == "commission"
+
+
+def may_quote(person, story, reach: str, commission, today: date) -> bool:
+    """May ``person`` take an excerpt of this story to show at ``reach``
+    ('commission' or 'public')?"""
+    return (
+        quote_allowed(story, reach, today)
+        and can_see_story(person, story, commission, today)
+        and commission_rules.access(person, commission) == "full"
+    )
+
+
+def quote_allowed(story, reach: str, today: date) -> bool:
+    """Does the story's current consent allow quotes shown at ``reach``?"""
+    if not is_live(story, today):
+        return False
+    if story.quoting == "public":
+        return reach in ("commission", "public")
+    return story.quoting == "commission" and reach == "commission"
+
+
+def can_see_quote(person, quote, story, commission, today: date) -> bool:
+    """Shown only while the story's consent still allows it, to people the place it is
+    shown in reaches. Re-checked every time a quote is shown."""
+    if quote.hidden_at is not None or not quote_allowed(story, quote.reach, today):
+        return False
+    if quote.reach == "public":
+        return True
+    return commission_rules.access(person, commission) == "full"
+
+
+def shows_withdrawn_line(story, today: date) -> bool:
+    """Where a story or quote was, say 'a story was withdrawn by its teller' (if they chose)."""
+    return is_gone(story, today) and bool(story.leave_withdrawn_line)
+
+
+@dataclass(frozen=True)
+class Byline:
+    name: str | None  # None: anonymous
+    recorded_by: str | None  # "recorded by X with Y": the gatherer's name
+
+
+def byline(story, teller_name: str, gatherer_name: str | None) -> Byline:
+    """How the teller is named, as they chose. Chosen names only; never a title."""
+    if story.attribution == "full_name":
+        name = teller_name
+    elif story.attribution == "first_name":
+        name = (teller_name.split() or [teller_name])[0]
+    elif story.attribution == "pseudonym":
+        name = (story.pseudonym or "").strip() or None
+    else:
+        name = None
+    # Naming the gatherer could identify an anonymous teller, so they go unnamed then too.
+    return Byline(name, gatherer_name if name is not None else None)
+
+
+def can_manage_story(person, story) -> bool:
+    """Change consent, edit, withdraw: the teller, and only the teller."""
+    return _is_teller(person, story)
+
+
+def can_record_for(gatherer, teller, commission) -> bool:
+    """A facilitator may write a story down for a member, with their consent."""
+    return (
+        gatherer is not None
+        and teller is not None
+        and gatherer.id != teller.id
+        and _facilitates(gatherer, commission)
+        and commission_rules.role_in(teller, commission) is not None
+    )
