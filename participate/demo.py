@@ -13,6 +13,7 @@ from participate.audit import record
 from participate.clock import local_today
 from participate.commissions import demo as commission_demo
 from participate.extensions import db
+from participate.stories import demo as story_demo
 
 DEMO_PASSWORD = "porthaven-demo"  # noqa: S105 - documented demo password, not a secret
 DOMAIN = "porthaven.example"
@@ -143,10 +144,15 @@ def load() -> bool:
             actor=people["facilitator"],
             on_behalf_of=person,
         )
-    commission_demo.load(
+    the_commission = commission_demo.load(
         commission,
         [hub, council],
         {**people, "dot": dot, "kayleigh": kayleigh, "bernie": bernie, "helen": helen},
+        local_today(),
+    )
+    story_demo.load(
+        the_commission,
+        {**people, "dot": dot, "kayleigh": kayleigh},
         local_today(),
     )
     record("demo.loaded", "Loaded the demo place", council, visibility="public")
