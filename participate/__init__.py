@@ -54,7 +54,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.accounts import views as accounts_views
     from participate.audit import views as audit_views
     from participate.commissions import views as commission_views
-    from participate.stories import models as _story_models  # noqa: F401 - no pages yet
     from participate.web import views as web_views
 
     app.register_blueprint(web_views.bp)

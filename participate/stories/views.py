@@ -1,0 +1,382 @@
+"""Story pages on the commission: the list, telling, reading, changing consent, withdrawing.
+
+Whether anyone may see a story is asked of ``stories.rules`` for every story shown: the
+pages never filter with a query of their own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from participate.accounts.models import Person
+from participate.audit import record
+from participate.clock import local_today
+from participate.columns import utcnow
+from participate.commissions import rules as commission_rules
+from participate.commissions.forms import people_choices
+from participate.commissions.models import Commission
+from participate.commissions.views import (
+    acting_subject,
+    bp,
+    load_commission,
+    members,
+    render,
+    viewer,
+)
+from participate.extensions import db
+from participate.stories import markdown, rules
+from participate.stories.forms import NewStoryForm, StoryForm, WithdrawForm
+from participate.stories.models import Story
+from participate.web.htmx import see_other
+
+EXCERPT_CHARS = 180
+# The consent choices, compared and logged when a teller changes them.
+CONSENT_FIELDS = (
+    "audience",
+    "attribution",
+    "pseudonym",
+    "quoting",
+    "expires_on",
+    "leave_withdrawn_line",
+    "wants_support",
+)
+# The words: logged only as "changed", never copied into the log.
+TEXT_FIELDS = ("template", "title", "body", "content_note")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _stories(commission: Commission) -> list[Story]:
+    """Every story of the commission, newest first. Callers filter with ``rules``."""
+    return db.session.scalars(
+        select(Story)
+        .where(Story.commission_id == commission.id)
+        .order_by(Story.created_at.desc(), Story.id.desc())
+    ).all()
+
+
+def _load_story(commission: Commission, story_id: int, today: date) -> Story:
+    """The story, or 404 unless the person signed in may read it."""
+    story = db.session.get(Story, story_id)
+    if (
+        story is None
+        or story.commission_id != commission.id
+        or not rules.can_see_story(viewer(), story, commission, today)
+    ):
+        abort(404)
+    return story
+
+
+def byline_for(story: Story) -> rules.Byline:
+    return rules.byline(
+        story,
+        story.teller.chosen_name,
+        story.recorded_by.chosen_name if story.recorded_by is not None else None,
+    )
+
+
+def excerpt(story: Story) -> str:
+    text = " ".join(markdown.excerpt_text(story.body).split())
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    return text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _record_choices(commission: Commission, gatherer) -> list:
+    """Members a facilitator may write a story down for; empty for everyone else."""
+    people = [
+        m.person
+        for m in members(commission, ("active",))
+        if rules.can_record_for(gatherer, m.person, commission)
+    ]
+    return people_choices(people, _("It is my own story")) if people else []
+
+
+def _story_url(commission: Commission, story: Story) -> str:
+    return url_for("commissions.story", slug=commission.space.slug, story_id=story.id)
+
+
+def _status_from_button(current: str) -> str:
+    action = request.form.get("action")
+    if current == "withdrawn":
+        return current  # sharing it again is a separate act, not a side effect of editing
+    if action == "share":
+        return "shared"
+    if action == "draft":
+        return "draft"
+    return current
+
+
+def _check(form: StoryForm, status: str, today: date) -> bool:
+    """The checks that depend on more than one field. True when all is well."""
+    if form.attribution.data == "pseudonym" and not form.pseudonym.data:
+        form.pseudonym.errors = [*form.pseudonym.errors, _("Write the made-up name to use.")]
+    if form.expires_on.data is not None and form.expires_on.data <= today:
+        form.expires_on.errors = [*form.expires_on.errors, _("Choose a date after today.")]
+    if status == "shared" and markdown.is_blank(form.body.data):
+        form.body.errors = [*form.body.errors, _("Write your story before you share it.")]
+    return not form.errors
+
+
+def _fill(story: Story, form: StoryForm) -> None:
+    for name in TEXT_FIELDS + CONSENT_FIELDS:
+        value = getattr(form, name).data
+        if isinstance(value, str):
+            value = (value.strip() or None) if name in ("content_note", "pseudonym") else value
+        setattr(story, name, value)
+    if story.body is None:
+        story.body = ""
+    if story.attribution != "pseudonym":
+        story.pseudonym = None
+
+
+def _form_page(commission, form, story=None, status=200):
+    return render(
+        "stories/form.html",
+        commission,
+        status=status,
+        block="story_form" if status == 422 else None,
+        form=form,
+        story=story,
+        OPEN_PROMPTS=rules.OPEN_PROMPTS,
+    )
+
+
+# --- the list --------------------------------------------------------------------------------
+
+
+@bp.get("/<slug>/stories")
+@login_required
+def stories(slug: str):
+    commission = load_commission(slug)
+    person, today = viewer(), local_today()
+    everything = _stories(commission)
+    readable, gone_lines, recording = [], [], []
+    for story in everything:
+        if rules.can_see_story(person, story, commission, today):
+            if story.teller_id == person.id:
+                continue  # under "Your stories"
+            if story.status == "draft":
+                recording.append(story)  # a gatherer writing it down with its teller
+            else:
+                readable.append(story)
+        elif (
+            rules.shows_withdrawn_line(story, today)
+            and story.shared_at is not None
+            and story.audience != "only_me"
+        ):
+            gone_lines.append(story)  # where it was, a line (its teller chose that)
+    support = []
+    if commission_rules.can(person, "see_lifebuoys", commission):
+        # Facilitators only. Names, not stories: an anonymous story stays anonymous.
+        support = [
+            s
+            for s in everything
+            if s.wants_support and s.status == "shared" and s.support_acknowledged_at is None
+        ]
+    return render(
+        "stories/index.html",
+        commission,
+        readable=readable,
+        gone_lines=gone_lines,
+        recording=recording,
+        mine=[s for s in everything if s.teller_id == person.id],
+        support=support,
+        may_tell=commission_rules.can(acting_subject(commission), "take_part", commission),
+        byline_for=byline_for,
+        excerpt=excerpt,
+        is_live=lambda s: rules.is_live(s, today),
+        is_gone=lambda s: rules.is_gone(s, today),
+    )
+
+
+# --- telling ---------------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/stories/new", methods=["GET", "POST"])
+@login_required
+def story_new(slug: str):
+    commission = load_commission(slug)
+    person, subject, today = viewer(), acting_subject(commission), local_today()
+    if not commission_rules.can(subject, "take_part", commission):
+        abort(404)
+    form = NewStoryForm()
+    record_choices = _record_choices(commission, person) if subject.id == person.id else []
+    form.teller_id.choices = record_choices or people_choices([], _("It is my own story"))
+    if request.method == "GET":
+        return _form_page(commission, form)
+    valid = form.validate_on_submit()
+    status = _status_from_button("draft")
+    teller, recorder = subject, (person if subject.id != person.id else None)
+    if valid and form.teller_id.data is not None:
+        chosen = db.session.get(Person, form.teller_id.data)
+        if chosen is None or not rules.can_record_for(person, chosen, commission):
+            abort(404)
+        if not form.consent.data:
+            form.consent.errors = [_("Check with them first, then tick this box.")]
+        teller, recorder = chosen, person
+    if not _check(form, status, today) or not valid:
+        return _form_page(commission, form, status=422)
+
+    story = Story(
+        commission_id=commission.id,
+        teller_id=teller.id,
+        recorded_by_id=recorder.id if recorder else None,
+        status=status,
+    )
+    _fill(story, form)
+    if status == "shared":
+        story.shared_at = utcnow()
+    db.session.add(story)
+    db.session.flush()
+    if recorder is not None:
+        record(
+            "story.recorded",
+            f"Wrote down a story with {teller.chosen_name}",
+            story,
+            space=commission.space,
+            visibility="private",
+            actor=recorder,
+            on_behalf_of=teller,
+        )
+    if status == "shared":
+        record(
+            "story.shared",
+            "Shared a story",
+            story,
+            space=commission.space,
+            visibility="private",
+            on_behalf_of=teller if recorder else None,
+            detail={"audience": story.audience},
+        )
+    db.session.commit()
+    flash(
+        _("Your story is shared.")
+        if status == "shared"
+        else _("Your story is saved as a draft. Only you can see it."),
+        "success",
+    )
+    if story.teller_id != person.id:
+        flash(
+            _(
+                "It belongs to %(name)s: only they can change or withdraw it.",
+                name=teller.chosen_name,
+            ),
+            "success",
+        )
+    return see_other(_story_url(commission, story))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@bp.get("/<slug>/stories/<int:story_id>")
+@login_required
+def story(slug: str, story_id: int):
+    commission = load_commission(slug)
+    today = local_today()
+    found = _load_story(commission, story_id, today)
+    return render(
+        "stories/show.html",
+        commission,
+        story=found,
+        byline=byline_for(found),
+        body=markdown.render(found.body),
+        manage=rules.can_manage_story(viewer(), found),
+        live=rules.is_live(found, today),
+        gone=rules.is_gone(found, today),
+        withdraw_form=WithdrawForm(leave_withdrawn_line=found.leave_withdrawn_line),
+        AUDIENCES=rules.AUDIENCES,
+        ATTRIBUTIONS=rules.ATTRIBUTIONS,
+        QUOTING=rules.QUOTING,
+        TEMPLATES=rules.TEMPLATES,
+    )
+
+
+# --- changing it -----------------------------------------------------------------------------
+
+
+def _managed(slug: str, story_id: int):
+    commission = load_commission(slug)
+    today = local_today()
+    found = _load_story(commission, story_id, today)
+    if not rules.can_manage_story(viewer(), found):
+        abort(404)
+    return commission, found, today
+
+
+@bp.route("/<slug>/stories/<int:story_id>/edit", methods=["GET", "POST"])
+@login_required
+def story_edit(slug: str, story_id: int):
+    """The teller changes the words or any consent choice, at any time."""
+    commission, found, today = _managed(slug, story_id)
+    form = StoryForm(obj=found)
+    if request.method == "GET":
+        return _form_page(commission, form, found)
+    status = _status_from_button(found.status)
+    valid = form.validate_on_submit()
+    if not _check(form, status, today) or not valid:
+        return _form_page(commission, form, found, status=422)
+
+    before = {name: getattr(found, name) for name in TEXT_FIELDS + CONSENT_FIELDS}
+    before_status = found.status
+    _fill(found, form)
+    found.status = status
+    if status == "shared" and found.shared_at is None:
+        found.shared_at = utcnow()
+    changes = {
+        name: [_plain(before[name]), _plain(getattr(found, name))]
+        for name in CONSENT_FIELDS
+        if before[name] != getattr(found, name)
+    }
+    changed_text = [name for name in TEXT_FIELDS if before[name] != getattr(found, name)]
+    if before_status != found.status:
+        changes["status"] = [before_status, found.status]
+    if changes or changed_text:
+        found.updated_at = utcnow()
+        record(
+            "story.consent_changed",
+            "Changed a story: " + ", ".join([*changes, *changed_text]),
+            found,
+            space=commission.space,
+            visibility="private",
+            detail={"changed": changes, "text_changed": changed_text},
+        )
+        db.session.commit()
+        flash(_("Saved. The change applies everywhere straight away."), "success")
+    return see_other(_story_url(commission, found))
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@bp.post("/<slug>/stories/<int:story_id>/withdraw")
+@login_required
+def story_withdraw(slug: str, story_id: int):
+    """The teller takes the story back: from now on only they can see it, anywhere."""
+    commission, found, _today = _managed(slug, story_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if found.status != "withdrawn":
+        found.status, found.withdrawn_at = "withdrawn", utcnow()
+        found.leave_withdrawn_line = bool(form.leave_withdrawn_line.data)
+        found.updated_at = utcnow()
+        record(
+            "story.withdrawn",
+            "Withdrew a story",
+            found,
+            space=commission.space,
+            visibility="private",
+            detail={"leave_withdrawn_line": found.leave_withdrawn_line},
+        )
+        db.session.commit()
+        flash(_("Your story is withdrawn. Nobody but you can see it now."), "success")
+    return see_other(url_for("commissions.stories", slug=slug))
