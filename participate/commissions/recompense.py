@@ -254,7 +254,23 @@ def recompense(slug: str):
     return _payments_page(commission, block="payment_records")
 
 
-def _recorded(commission: Commission, payment: Recompense, what: str):
+def _record(commission: Commission, form, occasion, what: str, **kind) -> Recompense:
+    """Save a payment or an expense from ``form`` (who, when, note) and audit it.
+    ``kind`` holds what differs: kind, choice or expense type, and the amount."""
+    session, activity, day = occasion
+    payment = Recompense(
+        commission_id=commission.id,
+        person_id=form.person_id.data,
+        session_id=session.id if session else None,
+        activity=activity,
+        happened_on=day,
+        currency=commission.currency,
+        note=(form.note.data or "").strip() or None,
+        status="recorded",
+        recorded_by_id=current_user.id,
+        **kind,
+    )
+    payment.person = db.session.get(Person, form.person_id.data)
     db.session.add(payment)
     db.session.flush()
     record(
@@ -273,6 +289,7 @@ def _recorded(commission: Commission, payment: Recompense, what: str):
         },
     )
     db.session.commit()
+    return payment
 
 
 @bp.post("/<slug>/payments/involvement")
@@ -295,28 +312,21 @@ def recompense_involvement(slug: str):
         ]
     if not valid or form.errors:
         return _payments_page(commission, 422, block="involvement_form", involvement_form=form)
-    payment = Recompense(
-        commission_id=commission.id,
-        person_id=form.person_id.data,
-        session_id=session.id if session else None,
-        activity=activity,
-        happened_on=day,
+    payment = _record(
+        commission,
+        form,
+        (session, activity, day),
+        f"an involvement payment ({form.choice.data})",
         kind="involvement",
         choice=form.choice.data,
         amount_pence=rules.involvement_amount(form.choice.data, commission),
-        currency=commission.currency,
-        note=(form.note.data or "").strip() or None,
-        status="recorded",
-        recorded_by_id=current_user.id,
     )
-    payment.person = db.session.get(Person, form.person_id.data)
-    _recorded(commission, payment, f"an involvement payment ({payment.choice})")
     flash(
         _(
             "Recorded %(amount)s for %(name)s (%(choice)s). It now waits for a finance approver.",
             amount=format_money(payment.amount_pence, payment.currency),
             name=payment.person.chosen_name,
-            choice=_(rules.PAYMENT_CHOICES[payment.choice]).lower(),
+            choice=_(rules.PAYMENT_CHOICES[payment.choice]),
         ),
         "success",
     )
@@ -342,22 +352,15 @@ def recompense_expense(slug: str):
             ]
     if not valid or form.errors:
         return _payments_page(commission, 422, block="expense_form", expense_form=form)
-    payment = Recompense(
-        commission_id=commission.id,
-        person_id=form.person_id.data,
-        session_id=session.id if session else None,
-        activity=activity,
-        happened_on=day,
+    payment = _record(
+        commission,
+        form,
+        (session, activity, day),
+        f"a {form.expense_type.data} expense",
         kind="expense",
         expense_type=form.expense_type.data,
         amount_pence=pence,
-        currency=commission.currency,
-        note=(form.note.data or "").strip() or None,
-        status="recorded",
-        recorded_by_id=current_user.id,
     )
-    payment.person = db.session.get(Person, form.person_id.data)
-    _recorded(commission, payment, f"a {payment.expense_type} expense")
     flash(
         _(
             "Recorded %(amount)s of expenses for %(name)s. It now waits for a finance approver.",
