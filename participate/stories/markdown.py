@@ -14,16 +14,33 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "h3", "h4",
-                "a", "code", "pre", "hr"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "em",
+    "strong",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h3",
+    "h4",
+    "a",
+    "code",
+    "pre",
+    "hr",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 
 _md = MarkdownIt("commonmark", {"html": False, "breaks": True})
 _md.add_render_rule(  # an image becomes its (escaped) alt text
-    "image", lambda self, tokens, idx, options, env: escape(
-        self.renderInlineAsText(tokens[idx].children or [], options, env)))
+    "image",
+    lambda self, tokens, idx, options, env: escape(
+        self.renderInlineAsText(tokens[idx].children or [], options, env)
+    ),
+)
 
 
 def _demoted(tokens):
@@ -38,8 +55,13 @@ def render(text: str | None) -> Markup:
     if not text:
         return Markup("")
     html = _md.renderer.render(_demoted(_md.parse(text)), _md.options, {})
-    safe = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel=LINK_REL)
+    safe = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+    )
     return Markup(safe)  # noqa: S704 - sanitised by nh3 just above
 
 

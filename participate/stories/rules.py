@@ -137,6 +137,26 @@ def shows_withdrawn_line(story, today: date) -> bool:
     return is_gone(story, today) and bool(story.leave_withdrawn_line)
 
 
+def sees_withdrawn_line(person, story, commission, today: date) -> bool:
+    """Where a gone story used to be, 'a story was withdrawn by its teller' (if they chose):
+    for people in the commission, and only for stories that were shared beyond the teller."""
+    return (
+        shows_withdrawn_line(story, today)
+        and story.shared_at is not None
+        and story.audience != "only_me"
+        and commission_rules.access(person, commission) == "full"
+    )
+
+
+def waits_for_support(story) -> bool:
+    """A shared story whose teller asked for support afterwards, not yet answered."""
+    return (
+        bool(story.wants_support)
+        and story.status == "shared"
+        and (story.support_acknowledged_at is None)
+    )
+
+
 @dataclass(frozen=True)
 class Byline:
     name: str | None  # None: anonymous

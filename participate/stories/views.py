@@ -166,20 +166,12 @@ def stories(slug: str):
                 recording.append(story)  # a gatherer writing it down with its teller
             else:
                 readable.append(story)
-        elif (
-            rules.shows_withdrawn_line(story, today)
-            and story.shared_at is not None
-            and story.audience != "only_me"
-        ):
+        elif rules.sees_withdrawn_line(person, story, commission, today):
             gone_lines.append(story)  # where it was, a line (its teller chose that)
     support = []
     if commission_rules.can(person, "see_lifebuoys", commission):
         # Facilitators only. Names, not stories: an anonymous story stays anonymous.
-        support = [
-            s
-            for s in everything
-            if s.wants_support and s.status == "shared" and s.support_acknowledged_at is None
-        ]
+        support = [s for s in everything if rules.waits_for_support(s)]
     return render(
         "stories/index.html",
         commission,

@@ -189,3 +189,26 @@ def test_only_the_teller_manages_their_story_and_facilitators_record_for_members
     assert not rules.can_record_for(PEOPLE["community"], TELLER, c)
     assert not rules.can_record_for(PEOPLE["facilitator"], PEOPLE["stranger"], c)
     assert not rules.can_record_for(PEOPLE["facilitator"], PEOPLE["facilitator"], c)
+
+
+def test_the_withdrawn_line_is_for_people_in_the_commission_where_the_story_was_shared():
+    gone = story(status="withdrawn", withdrawn_at=TODAY, leave_withdrawn_line=True,
+                 shared_at=TODAY, audience="commission")
+    c = commission()
+    assert rules.sees_withdrawn_line(PEOPLE["civic"], gone, c, TODAY)
+    assert not rules.sees_withdrawn_line(PEOPLE["stranger"], gone, c, TODAY)
+    assert not rules.sees_withdrawn_line(None, gone, c, TODAY)
+    never_shared = story(status="withdrawn", withdrawn_at=TODAY, leave_withdrawn_line=True,
+                         shared_at=None)
+    assert not rules.sees_withdrawn_line(PEOPLE["civic"], never_shared, c, TODAY)
+    private = story(status="withdrawn", withdrawn_at=TODAY, leave_withdrawn_line=True,
+                    shared_at=TODAY, audience="only_me")
+    assert not rules.sees_withdrawn_line(PEOPLE["civic"], private, c, TODAY)
+
+
+def test_a_call_for_support_waits_until_someone_answers_it():
+    assert rules.waits_for_support(story(wants_support=True, support_acknowledged_at=None))
+    assert not rules.waits_for_support(story(wants_support=True, support_acknowledged_at=TODAY))
+    assert not rules.waits_for_support(story(wants_support=True, support_acknowledged_at=None,
+                                             status="draft"))
+    assert not rules.waits_for_support(story(wants_support=False, support_acknowledged_at=None))
