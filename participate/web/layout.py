@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 from flask_babel import get_locale
+from flask_login import current_user
 
 from participate.accounts import rules as account_rules
 from participate.money import format_money
@@ -14,7 +15,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _layout():
+        person = current_user._get_current_object() if current_user.is_authenticated else None
         return {
+            "may_administer": account_rules.can(person, "administer"),
             "acting_for": g.get("acting_for"),
             "acting_in": g.get("acting_in"),
             "current_locale": str(get_locale() or "en"),
