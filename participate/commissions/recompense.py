@@ -326,7 +326,7 @@ def recompense_involvement(slug: str):
             "Recorded %(amount)s for %(name)s (%(choice)s). It now waits for a finance approver.",
             amount=format_money(payment.amount_pence, payment.currency),
             name=payment.person.chosen_name,
-            choice=_(rules.PAYMENT_CHOICES[payment.choice]),
+            choice=_(rules.PAYMENT_CHOICES[payment.choice]).lower(),
         ),
         "success",
     )
