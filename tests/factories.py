@@ -77,3 +77,19 @@ def commission(name: str = "Porthaven Poverty Truth Commission", *, phase: str =
     db.session.add(c)
     db.session.flush()
     return c
+
+
+def story(c, teller: Person, *, title: str = "Getting to the hub",
+          body: str = "The bus stopped coming, so I walked.", audience: str = "commission",
+          attribution: str = "first_name", quoting: str = "none", status: str = "shared",
+          **extra):
+    """A story told in commission ``c``; shared (with ``shared_at``) unless ``status`` says not."""
+    from participate.columns import utcnow
+    from participate.stories.models import Story
+
+    s = Story(commission_id=c.id, teller_id=teller.id, title=title, body=body,
+              audience=audience, attribution=attribution, quoting=quoting, status=status,
+              shared_at=utcnow() if status != "draft" else None, **extra)
+    db.session.add(s)
+    db.session.flush()
+    return s

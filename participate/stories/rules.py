@@ -51,14 +51,18 @@ COHORT_OF = {
 }
 
 
-def is_live(story, today: date) -> bool:
-    """Shared, not withdrawn, not past its expiry date, not hidden by a facilitator."""
+def is_consented(story, today: date) -> bool:
+    """Shared by its teller, not withdrawn and not past its expiry date."""
     return (
         story.status == "shared"
         and story.withdrawn_at is None
         and (story.expires_on is None or today < story.expires_on)
-        and story.hidden_at is None
     )
+
+
+def is_live(story, today: date) -> bool:
+    """Shared, not withdrawn, not past its expiry date, not hidden by a facilitator."""
+    return is_consented(story, today) and story.hidden_at is None
 
 
 def is_gone(story, today: date) -> bool:
@@ -76,6 +80,15 @@ def _facilitates(person, commission) -> bool:
     return commission_rules.role_in(person, commission) == "facilitator"
 
 
+def _member(person, commission) -> bool:
+    """Someone with a role in the commission who sees its pages now. Hosts' officers and
+    site admins are not members: 'everyone in the commission' does not include them."""
+    return (
+        commission_rules.access(person, commission) == "full"
+        and commission_rules.role_in(person, commission) is not None
+    )
+
+
 def can_see_story(person, story, commission, today: date) -> bool:
     """May ``person`` read this story's text?"""
     if _is_teller(person, story):
@@ -83,12 +96,17 @@ def can_see_story(person, story, commission, today: date) -> bool:
     if story.status == "draft":
         # A gatherer who is writing it down with the teller sees the draft they are writing.
         return person is not None and person.id == story.recorded_by_id
-    if not is_live(story, today):
+    if not is_consented(story, today):
         return False
+    if story.hidden_at is not None:
+        # Hidden by a facilitator: the teller and the facilitators (to look at it again).
+        return story.audience != "only_me" and _member(person, commission) and _facilitates(
+            person, commission
+        )
     if story.audience == "public":
         return True
-    # Everything else happens inside the commission, as far as the person may see it now.
-    if commission_rules.access(person, commission) != "full":
+    # Everything else happens inside the commission, to its members as they may see it now.
+    if not _member(person, commission):
         return False
     if story.audience == "only_me":
         return False
@@ -109,7 +127,7 @@ def may_quote(person, story, reach: str, commission, today: date) -> bool:
     return (
         quote_allowed(story, reach, today)
         and can_see_story(person, story, commission, today)
-        and commission_rules.access(person, commission) == "full"
+        and _member(person, commission)
     )
 
 
@@ -129,7 +147,7 @@ def can_see_quote(person, quote, story, commission, today: date) -> bool:
         return False
     if quote.reach == "public":
         return True
-    return commission_rules.access(person, commission) == "full"
+    return _member(person, commission)
 
 
 def shows_withdrawn_line(story, today: date) -> bool:
@@ -144,7 +162,7 @@ def sees_withdrawn_line(person, story, commission, today: date) -> bool:
         shows_withdrawn_line(story, today)
         and story.shared_at is not None
         and story.audience != "only_me"
-        and commission_rules.access(person, commission) == "full"
+        and _member(person, commission)
     )
 
 
@@ -191,3 +209,115 @@ def can_record_for(gatherer, teller, commission) -> bool:
         and _facilitates(gatherer, commission)
         and commission_rules.role_in(teller, commission) is not None
     )
+
+
+# --- storybooks ------------------------------------------------------------------------------
+
+STORYBOOK_AUDIENCES = {
+    "commission": N_("Everyone in the commission"),
+    "public": N_("Anyone, in public"),
+}
+
+
+def can_see_storybook(person, storybook, commission) -> bool:
+    """A public storybook is for anyone, signed in or not; the others for members."""
+    return storybook.audience == "public" or _member(person, commission)
+
+
+def can_make_storybook(person, commission) -> bool:
+    return _member(person, commission)
+
+
+def can_curate_storybook(person, storybook, commission) -> bool:
+    """Whoever made it, and the facilitators."""
+    return _member(person, commission) and (
+        _facilitates(person, commission)
+        or (person is not None and storybook.created_by_id == person.id)
+    )
+
+
+def story_fits_storybook(story, audience: str, today: date) -> bool:
+    """Does the story's consent, now, allow the whole story to be shown to the storybook's
+    audience ('commission' or 'public')? The same answer for every reader of the storybook."""
+    if not is_live(story, today):
+        return False
+    if audience == "public":
+        return story.audience == "public"
+    return story.audience in ("commission", "public")
+
+
+def quote_fits_storybook(quote, story, audience: str, today: date) -> bool:
+    return quote.hidden_at is None and quote_allowed(story, audience, today)
+
+
+# --- quoting into other pages ----------------------------------------------------------------
+
+# Where a quote can be taken, and how far that place reaches.
+QUOTE_PLACES = {
+    "session_note": N_("The notes of a session"),
+    "storybook": N_("A storybook"),
+}
+
+
+def may_place_quote_in_session(person, commission) -> bool:
+    """Session notes are the facilitators' to keep."""
+    return _member(person, commission) and _facilitates(person, commission)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def excerpt_is_from(excerpt: str, story_text: str) -> bool:
+    """A quote must be the teller's own words: a part of the story, spaces aside."""
+    words = _words(excerpt)
+    return bool(words) and words in _words(story_text)
+
+
+# --- links to themes, sessions, commitments, proposals and decisions ------------------------
+
+LINK_KINDS = {
+    "theme": N_("Theme"),
+    "session": N_("Session"),
+    "commitment": N_("Commitment"),
+    "proposal": N_("Proposal"),
+    "decision": N_("Decision"),
+}
+
+
+def can_link_story(person, story, commission, today: date) -> bool:
+    """The teller links their own story; facilitators link the stories they can read."""
+    if can_manage_story(person, story):
+        return _member(person, commission)
+    return _facilitates(person, commission) and can_see_story(person, story, commission, today)
+
+
+def can_manage_themes(person, commission) -> bool:
+    return _member(person, commission) and _facilitates(person, commission)
+
+
+# --- safety: flags, hiding and the moderation log --------------------------------------------
+
+
+def can_flag(person, story, commission, today: date) -> bool:
+    """Members who can read a story (not its teller, who can change or withdraw it)."""
+    return (
+        not _is_teller(person, story)
+        and _member(person, commission)
+        and can_see_story(person, story, commission, today)
+        and story.hidden_at is None
+    )
+
+
+def can_moderate(person, commission) -> bool:
+    """Hide or show again, and decide on flags: the facilitators."""
+    return _member(person, commission) and _facilitates(person, commission)
+
+
+def can_read_moderation_log(person, commission) -> bool:
+    """Every member: what was hidden and why, never the words."""
+    return _member(person, commission)
+
+
+def can_acknowledge_support(person, commission) -> bool:
+    return _member(person, commission) and _facilitates(person, commission)

@@ -48,6 +48,17 @@ CONSENT_FIELDS = (
 # The words: logged only as "changed", never copied into the log.
 TEXT_FIELDS = ("template", "title", "body", "content_note")
 
+# Other parts of stories (quotes, links, moderation) add sections to a story's page and to the
+# list of stories. Each is a function(story_or_None, commission, person, today) returning None
+# or a dict with "template" (included where the page lists its panels) and that template's
+# context. STORY_PANELS show under a story; LIST_PANELS near the top of the list.
+STORY_PANELS: list = []
+LIST_PANELS: list = []
+
+
+def panels(hooks: list, story, commission: Commission, person, today: date) -> list[dict]:
+    return [panel for hook in hooks if (panel := hook(story, commission, person, today))]
+
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -175,6 +186,7 @@ def stories(slug: str):
     return render(
         "stories/index.html",
         commission,
+        panels=panels(LIST_PANELS, None, commission, person, today),
         readable=readable,
         gone_lines=gone_lines,
         recording=recording,
@@ -272,11 +284,12 @@ def story_new(slug: str):
 @login_required
 def story(slug: str, story_id: int):
     commission = load_commission(slug)
-    today = local_today()
+    person, today = viewer(), local_today()
     found = _load_story(commission, story_id, today)
     return render(
         "stories/show.html",
         commission,
+        panels=panels(STORY_PANELS, found, commission, person, today),
         story=found,
         byline=byline_for(found),
         body=markdown.render(found.body),
@@ -372,3 +385,7 @@ def story_withdraw(slug: str, story_id: int):
         db.session.commit()
         flash(_("Your story is withdrawn. Nobody but you can see it now."), "success")
     return see_other(url_for("commissions.stories", slug=slug))
+
+
+# The other story pages register their routes and panels on import.
+from participate.stories import moderation, storybooks, uses  # noqa: E402, F401
