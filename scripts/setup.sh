@@ -8,7 +8,8 @@
 #                                            # (or set SETUP_WITH_TEST_DEPS=1)
 #
 # What it does, each step only when needed:
-#   apt packages (python3-venv if venv can't be made; chromium with test deps)
+#   apt packages (python3-venv if venv can't be made; Pango and a font for PDFs;
+#   chromium with test deps)
 #   .venv, then pip install -e ".[postgres,redis,dev]" when pyproject.toml changed
 #   npm ci when package-lock.json changed, then scripts/vendor_assets.py
 #   pybabel compile for translations/*/LC_MESSAGES/messages.po
@@ -85,6 +86,9 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' >/dev/nul
   "$PY" -m venv "$VENV"
   rm -f "$STAMPS/pip"
 fi
+
+# WeasyPrint (storybooks and other printables as PDF) needs Pango and a font.
+apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 if [ "$WITH_TEST_DEPS" = "1" ]; then
   # Debian's Chromium, driven by Playwright through executable_path=/usr/bin/chromium
