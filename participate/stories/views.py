@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from participate.accounts.models import Person
 from participate.audit import record
-from participate.clock import local_today
+from participate.clock import local_today, place_zone
 from participate.columns import utcnow
 from participate.commissions import rules as commission_rules
 from participate.commissions.forms import people_choices
@@ -31,7 +31,8 @@ from participate.commissions.views import (
 from participate.extensions import db
 from participate.stories import markdown, rules
 from participate.stories.forms import NewStoryForm, StoryForm, WithdrawForm
-from participate.stories.models import Story
+from participate.stories.models import Story, StoryLink
+from participate.web.downloads import csv_response
 from participate.web.htmx import see_other
 
 EXCERPT_CHARS = 180
@@ -135,19 +136,25 @@ def _check(form: StoryForm, status: str, today: date) -> bool:
     return not form.errors
 
 
-def _fill(story: Story, form: StoryForm) -> None:
+def _fill(story: Story, form: StoryForm, only_valid: bool = False) -> None:
+    """Copy the form onto the story; ``only_valid`` skips fields with errors (autosave keeps
+    what it can of a half-finished draft)."""
     for name in TEXT_FIELDS + CONSENT_FIELDS:
+        if only_valid and getattr(form, name).errors:
+            continue
         value = getattr(form, name).data
         if isinstance(value, str):
             value = (value.strip() or None) if name in ("content_note", "pseudonym") else value
         setattr(story, name, value)
     if story.body is None:
         story.body = ""
+    if story.title is None:
+        story.title = ""
     if story.attribution != "pseudonym":
         story.pseudonym = None
 
 
-def _form_page(commission, form, story=None, status=200):
+def _form_page(commission, form, story=None, status=200, draft=None):
     return render(
         "stories/form.html",
         commission,
@@ -155,8 +162,63 @@ def _form_page(commission, form, story=None, status=200):
         block="story_form" if status == 422 else None,
         form=form,
         story=story,
+        draft_id=draft.id if draft is not None else (story.id if story is not None else None),
         OPEN_PROMPTS=rules.OPEN_PROMPTS,
     )
+
+
+def _autosaved_draft(commission: Commission, person, subject) -> Story | None:
+    """The draft this form has been saving as the person typed (its id comes back with the
+    form), if it is still a draft of theirs: one they tell, or one they are writing down.
+    Anything else (someone else's, or one shared meanwhile) is not theirs to continue here."""
+    try:
+        draft_id = int(request.form.get("draft_id") or 0)
+    except ValueError:
+        return None
+    story = db.session.get(Story, draft_id) if draft_id else None
+    if story is None or story.commission_id != commission.id or story.status != "draft":
+        return None
+    return story if person.id == story.recorded_by_id or subject.id == story.teller_id else None
+
+
+def _teller_and_recorder(form: NewStoryForm, commission: Commission, person, subject):
+    """Whose story it is and who is writing it down. 404 for a teller the person may not
+    record for; a consent error on the form if they have not said the teller agreed."""
+    if form.teller_id.data is None:
+        return subject, (person if subject.id != person.id else None)
+    chosen = db.session.get(Person, form.teller_id.data)
+    if chosen is None or not rules.can_record_for(person, chosen, commission):
+        abort(404)
+    if not form.consent.data:
+        form.consent.errors = [_("Check with them first, then tick this box.")]
+    return chosen, person
+
+
+def _new_story_form(commission: Commission, person, subject) -> NewStoryForm:
+    form = NewStoryForm()
+    record_choices = _record_choices(commission, person) if subject.id == person.id else []
+    form.teller_id.choices = record_choices or people_choices([], _("It is my own story"))
+    return form
+
+
+def _record_recording(commission: Commission, story: Story, teller, recorder) -> None:
+    record(
+        "story.recorded",
+        f"Wrote down a story with {teller.chosen_name}",
+        story,
+        space=commission.space,
+        visibility="private",
+        actor=recorder,
+        on_behalf_of=teller,
+    )
+
+
+def matches(story: Story, words: str) -> bool:
+    """Does a story's title, content note or text contain all of these words?"""
+    haystack = " ".join(
+        [story.title or "", story.content_note or "", markdown.excerpt_text(story.body)]
+    ).casefold()
+    return all(word in haystack for word in words.casefold().split())
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -167,6 +229,7 @@ def _form_page(commission, form, story=None, status=200):
 def stories(slug: str):
     commission = load_commission(slug)
     person, today = viewer(), local_today()
+    words = request.args.get("q", "").strip()[:200]
     everything = _stories(commission)
     readable, gone_lines, recording = [], [], []
     for story in everything:
@@ -175,18 +238,19 @@ def stories(slug: str):
                 continue  # under "Your stories"
             if story.status == "draft":
                 recording.append(story)  # a gatherer writing it down with its teller
-            else:
+            elif not words or matches(story, words):
                 readable.append(story)
         elif rules.sees_withdrawn_line(person, story, commission, today):
             gone_lines.append(story)  # where it was, a line (its teller chose that)
     support = []
-    if commission_rules.can(person, "see_lifebuoys", commission):
+    if rules.can_acknowledge_support(acting_subject(commission), commission):
         # Facilitators only. Names, not stories: an anonymous story stays anonymous.
         support = [s for s in everything if rules.waits_for_support(s)]
     return render(
         "stories/index.html",
         commission,
         panels=panels(LIST_PANELS, None, commission, person, today),
+        words=words,
         readable=readable,
         gone_lines=gone_lines,
         recording=recording,
@@ -200,6 +264,43 @@ def stories(slug: str):
     )
 
 
+@bp.get("/<slug>/stories.csv")
+@login_required
+def stories_csv(slug: str):
+    """The shared stories this person may read, named as their tellers chose, for a
+    spreadsheet. The same rule as the page decides every row."""
+    commission = load_commission(slug)
+    person, today = viewer(), local_today()
+    rows = []
+    for story in _stories(commission):
+        if story.status == "draft" or not rules.can_see_story(person, story, commission, today):
+            continue
+        b = byline_for(story)
+        rows.append(
+            [
+                story.title,
+                b.name if b.name is not None else _("Anonymous"),
+                b.recorded_by or "",
+                _(rules.TEMPLATES[story.template]),
+                story.content_note or "",
+                story.shared_at.astimezone(place_zone()).date().isoformat()
+                if story.shared_at
+                else "",
+                markdown.excerpt_text(story.body),
+            ]
+        )
+    header = [
+        _("Title"),
+        _("Told by"),
+        _("Recorded by"),
+        _("Told as"),
+        _("Content note"),
+        _("Shared on"),
+        _("Story"),
+    ]
+    return csv_response(f"{commission.space.slug}-stories.csv", header, rows)
+
+
 # --- telling ---------------------------------------------------------------------------------
 
 
@@ -210,45 +311,31 @@ def story_new(slug: str):
     person, subject, today = viewer(), acting_subject(commission), local_today()
     if not commission_rules.can(subject, "take_part", commission):
         abort(404)
-    form = NewStoryForm()
-    record_choices = _record_choices(commission, person) if subject.id == person.id else []
-    form.teller_id.choices = record_choices or people_choices([], _("It is my own story"))
+    form = _new_story_form(commission, person, subject)
     if request.method == "GET":
         return _form_page(commission, form)
+    draft = _autosaved_draft(commission, person, subject)
     valid = form.validate_on_submit()
     status = _status_from_button("draft")
     teller, recorder = subject, (person if subject.id != person.id else None)
-    if valid and form.teller_id.data is not None:
-        chosen = db.session.get(Person, form.teller_id.data)
-        if chosen is None or not rules.can_record_for(person, chosen, commission):
-            abort(404)
-        if not form.consent.data:
-            form.consent.errors = [_("Check with them first, then tick this box.")]
-        teller, recorder = chosen, person
+    if valid:
+        teller, recorder = _teller_and_recorder(form, commission, person, subject)
     if not _check(form, status, today) or not valid:
-        return _form_page(commission, form, status=422)
+        return _form_page(commission, form, status=422, draft=draft)
 
-    story = Story(
-        commission_id=commission.id,
-        teller_id=teller.id,
-        recorded_by_id=recorder.id if recorder else None,
-        status=status,
-    )
+    # The draft saved while they typed becomes this story; otherwise a new one.
+    story = draft or Story(commission_id=commission.id)
+    story.teller_id = teller.id
+    story.recorded_by_id = recorder.id if recorder else None
+    story.status = status
     _fill(story, form)
+    story.updated_at = utcnow()
     if status == "shared":
         story.shared_at = utcnow()
     db.session.add(story)
     db.session.flush()
-    if recorder is not None:
-        record(
-            "story.recorded",
-            f"Wrote down a story with {teller.chosen_name}",
-            story,
-            space=commission.space,
-            visibility="private",
-            actor=recorder,
-            on_behalf_of=teller,
-        )
+    if recorder is not None and draft is None:
+        _record_recording(commission, story, teller, recorder)
     if status == "shared":
         record(
             "story.shared",
@@ -275,6 +362,45 @@ def story_new(slug: str):
             "success",
         )
     return see_other(_story_url(commission, story))
+
+
+@bp.post("/<slug>/stories/autosave")
+@login_required
+def story_autosave(slug: str):
+    """Save a draft as the person types (htmx, every few seconds). Keeps whatever is valid;
+    never shares anything. The answer says when it saved and carries the draft's id."""
+    commission = load_commission(slug)
+    person, subject = viewer(), acting_subject(commission)
+    if not commission_rules.can(subject, "take_part", commission):
+        abort(404)
+    draft = _autosaved_draft(commission, person, subject)
+    if request.form.get("draft_id") and draft is None:
+        return render_template("stories/_autosaved.html", saved=None, message=_(
+            "Not saved automatically. Use the buttons below to save."
+        ))
+    form = _new_story_form(commission, person, subject)
+    form.validate()
+    if not (form.title.data or "").strip() and markdown.is_blank(form.body.data):
+        return render_template("stories/_autosaved.html", saved=None, message="")
+    teller, recorder = _teller_and_recorder(form, commission, person, subject)
+    if form.consent.errors:
+        return render_template("stories/_autosaved.html", saved=None, message=_(
+            "Tick the box to say they agreed, and it will save as you go."
+        ))
+    story = draft or Story(
+        commission_id=commission.id,
+        teller_id=teller.id,
+        recorded_by_id=recorder.id if recorder else None,
+        status="draft",
+    )
+    _fill(story, form, only_valid=True)
+    story.updated_at = utcnow()
+    db.session.add(story)
+    db.session.flush()
+    if recorder is not None and draft is None:
+        _record_recording(commission, story, teller, recorder)
+    db.session.commit()
+    return render_template("stories/_autosaved.html", saved=story, message="")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -360,6 +486,20 @@ def story_edit(slug: str, story_id: int):
 
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
+
+
+@bp.post("/<slug>/stories/<int:story_id>/delete")
+@login_required
+def story_delete(slug: str, story_id: int):
+    """A draft never shared can be thrown away. (Shared stories are withdrawn instead.)"""
+    commission, found, _today = _managed(slug, story_id)
+    if found.status != "draft" or found.shared_at is not None or not WithdrawForm().validate():
+        abort(404)
+    db.session.execute(delete(StoryLink).where(StoryLink.story_id == found.id))
+    db.session.delete(found)
+    db.session.commit()
+    flash(_("Your draft is deleted."), "success")
+    return see_other(url_for("commissions.stories", slug=slug))
 
 
 @bp.post("/<slug>/stories/<int:story_id>/withdraw")

@@ -89,3 +89,34 @@ def test_tell_change_and_withdraw_a_story(page):
     page.goto(f"{BASE}/stories")
     expect(page.get_by_role("link", name="Since the buses stopped")).to_have_count(0)
     assert page.goto(story_url).status == 404
+
+
+def test_a_draft_saves_itself_while_the_teller_types(page):
+    sign_in(page, "community@porthaven.example")
+    page.goto(f"{BASE}/stories/new")
+    page.get_by_label("Title").fill("Half a story")
+    page.get_by_label("Your story").fill("I started writing on the bus")
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Draft saved at", timeout=10_000)
+    axe(page, "the story form after an autosave")
+
+    # More typing updates the same draft, and "Save as a draft" continues it (no copy).
+    page.get_by_label("Your story").fill("I started writing on the bus home")
+    expect(status).to_contain_text("Draft saved at", timeout=10_000)
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.locator("h1")).to_have_text("Half a story")
+    expect(page.locator(".story-body")).to_contain_text("on the bus home")
+    page.goto(f"{BASE}/stories")
+    expect(page.get_by_role("link", name="Half a story")).to_have_count(1)
+
+
+def test_looking_for_words_in_stories(page):
+    sign_in(page, "facilitator@porthaven.example")
+    page.goto(f"{BASE}/stories")
+    page.get_by_label("Look for words in the stories you can read").fill("zzzz-no-such-words")
+    page.get_by_role("button", name="Look", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("0 stories have these words.")
+    expect(page.get_by_label("Look for words in the stories you can read")).to_have_value(
+        "zzzz-no-such-words"
+    )
+    axe(page, "story search with no results")

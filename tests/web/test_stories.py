@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participate.audit.models import AuditEntry
 from participate.columns import utcnow
@@ -70,7 +70,7 @@ def _base(c):
 
 
 def _story(c, teller, **extra) -> Story:
-    fields = {"title": "A story", "body": "Some words.", "audience": "commission",
+    fields = {"title": "Why we walk", "body": "Some words.", "audience": "commission",
               "attribution": "first_name", "status": "shared", **extra}
     if fields["status"] == "shared":
         fields.setdefault("shared_at", utcnow())
@@ -278,7 +278,7 @@ def test_only_the_teller_edits_or_withdraws(client, place):
         assert client.get(f"{_base(c)}/{story.id}/edit").status_code == 404
         assert client.post(f"{_base(c)}/{story.id}/edit", data=FORM).status_code == 404
         assert client.post(f"{_base(c)}/{story.id}/withdraw").status_code == 404
-    assert _fresh(story.id).status == "shared" and _fresh(story.id).title == "A story"
+    assert _fresh(story.id).status == "shared" and _fresh(story.id).title == "Why we walk"
 
 
 # --- withdrawal ------------------------------------------------------------------------------
@@ -433,3 +433,192 @@ def test_the_stories_tab_is_in_the_commission_navigation(client, place):
     _as(client, p["jade"])
     html = _text(client.get(_base(c)))
     assert f'href="{_base(c)}" aria-current="page">Stories</a>' in html
+
+
+# --- drafts that save themselves -------------------------------------------------------------
+
+
+def _autosave(client, c, **fields):
+    data = {k: v for k, v in FORM.items() if k != "action"}
+    data.update(fields)
+    return client.post(f"{_base(c)}/autosave", data=data, headers={"HX-Request": "true"})
+
+
+def _draft_id(response) -> int:
+    found = re.search(r'name="draft_id" id="draft-id" value="(\d+)" hx-swap-oob="true"',
+                      _text(response))
+    assert found, _text(response)
+    return int(found.group(1))
+
+
+def test_a_new_story_saves_itself_as_a_draft_and_the_buttons_continue_it(client, place):
+    c, p = place
+    _as(client, p["jade"])
+    form = _text(client.get(f"{_base(c)}/new"))
+    assert 'id="autosave-status"' in form and 'name="draft_id"' in form
+
+    first = _autosave(client, c, body="The bus stopped", audience="public", expires_on="nonsense")
+    assert first.status_code == 200 and "Draft saved at" in _text(first)
+    story_id = _draft_id(first)
+    story = _fresh(story_id)
+    assert (story.status, story.body, story.teller_id) == ("draft", "The bus stopped", p["jade"].id)
+    assert story.audience == "public" and story.expires_on is None  # the bad date is skipped
+    assert story.shared_at is None
+
+    again = _autosave(client, c, draft_id=str(story_id), body="The bus stopped coming.")
+    assert _draft_id(again) == story_id
+    assert db.session.scalar(select(func.count()).select_from(Story)) == 1
+    assert _fresh(story_id).body == "The bus stopped coming."
+    for key in ("sam", "kim"):  # a draft is still the teller's alone
+        _as(client, p[key])
+        assert client.get(f"{_base(c)}/{story_id}").status_code == 404
+
+    _as(client, p["jade"])
+    shared = client.post(f"{_base(c)}/new", data={**FORM, "draft_id": str(story_id)})
+    assert shared.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Story)) == 1  # no second copy
+    story = _fresh(story_id)
+    assert story.status == "shared" and story.title == FORM["title"] and story.shared_at
+
+
+def test_an_empty_form_saves_nothing_and_a_shared_story_never_autosaves(client, place):
+    c, p = place
+    _as(client, p["jade"])
+    empty = _autosave(client, c, title="", body="  ")
+    assert empty.status_code == 200 and "Draft saved" not in _text(empty)
+    assert db.session.scalar(select(func.count()).select_from(Story)) == 0
+
+    story = _story(c, p["jade"], body="Shared words.")
+    response = _autosave(client, c, draft_id=str(story.id), body="Half-typed change")
+    assert "Not saved automatically" in _text(response)
+    assert _fresh(story.id).body == "Shared words."  # changes to a shared story wait for Save
+
+
+def test_nobody_continues_someone_elses_draft(client, place):
+    c, p = place
+    draft = _story(c, p["jade"], status="draft", body="Mine.")
+    _as(client, p["kim"])
+    response = _autosave(client, c, draft_id=str(draft.id), body="Kim's words")
+    assert "Not saved automatically" in _text(response)
+    sent = client.post(f"{_base(c)}/new", data={**FORM, "draft_id": str(draft.id)})
+    assert sent.status_code == 303
+    assert _fresh(draft.id).body == "Mine." and _fresh(draft.id).teller_id == p["jade"].id
+    kims = db.session.scalars(select(Story).where(Story.teller_id == p["kim"].id)).one()
+    assert kims.id != draft.id
+
+
+def test_a_gatherer_autosaves_only_once_the_teller_has_agreed(client, place):
+    c, p = place
+    _as(client, p["sam"])
+    waiting = _autosave(client, c, teller_id=str(p["dot"].id), body="Dot's words")
+    assert "Tick the box" in _text(waiting)
+    assert db.session.scalar(select(func.count()).select_from(Story)) == 0
+    saved = _autosave(client, c, teller_id=str(p["dot"].id), consent="y", body="Dot's words")
+    story = _fresh(_draft_id(saved))
+    assert (story.teller_id, story.recorded_by_id) == (p["dot"].id, p["sam"].id)
+    assert len(_audit("story.recorded")) == 1
+    _autosave(client, c, teller_id=str(p["dot"].id), consent="y", draft_id=str(story.id))
+    assert len(_audit("story.recorded")) == 1  # recorded once, however often it saves
+
+
+def test_outsiders_cannot_autosave(client, place):
+    c, p = place
+    _as(client, p["rhys"])
+    assert _autosave(client, c, body="x").status_code == 404
+
+
+# --- looking for words -----------------------------------------------------------------------
+
+
+def test_search_finds_only_stories_the_person_may_read(client, place):
+    c, p = place
+    bus = _story(c, p["jade"], title="Buses", body="The *number 7* bus stopped.")
+    _story(c, p["kim"], title="Private bus", body="My bus story.", audience="only_me")
+    _story(c, p["dot"], title="Food", body="The food bank moved.")
+    _as(client, p["owen"])
+    found = _text(client.get(f"{_base(c)}?q=BUS+number"))
+    assert "Buses" in found and "Private bus" not in found and "Food" not in found
+    assert "1 story has these words." in found
+    assert 'value="BUS number"' in found  # what was typed stays in the box
+
+    _as(client, p["jade"])
+    client.post(f"{_base(c)}/{bus.id}/withdraw", data={"leave_withdrawn_line": "y"})
+    _as(client, p["owen"])
+    after = _text(client.get(f"{_base(c)}?q=bus"))
+    assert "Buses" not in after and "0 stories have these words." in after
+    assert "A story was withdrawn" not in after  # results list only what matches
+
+
+# --- the download ----------------------------------------------------------------------------
+
+
+def _csv_rows(response):
+    import csv
+    import io
+
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return list(csv.reader(io.StringIO(_text(response).lstrip("\ufeff"))))
+
+
+@pytest.mark.parametrize("attribution,told_by", [
+    ("full_name", "Jade Morgan"), ("first_name", "Jade"), ("pseudonym", "Robin"),
+    ("anonymous", "Anonymous"),
+])
+def test_the_download_names_tellers_as_they_chose(client, place, attribution, told_by):
+    c, p = place
+    _story(c, p["jade"], title="Named", attribution=attribution, pseudonym="Robin",
+           body="**Bold** words.")
+    _as(client, p["owen"])
+    rows = _csv_rows(client.get(f"{_base(c)}.csv"))
+    assert rows[0][:2] == ["Title", "Told by"]
+    assert [r[:2] for r in rows[1:]] == [["Named", told_by]]
+    assert rows[1][-1] == "Bold words."
+    if attribution != "full_name":
+        assert "Morgan" not in _text(client.get(f"{_base(c)}.csv"))
+
+
+@pytest.mark.parametrize("audience,in_download", [
+    ("only_me", {"jade"}),
+    ("facilitators", {"jade", "sam"}),
+    ("cohort", {"jade", "kim", "dot", "sam"}),
+    ("commission", {"jade", "kim", "dot", "sam", "owen", "olu"}),
+    ("public", {"jade", "kim", "dot", "sam", "owen", "olu"}),
+])
+def test_the_download_holds_what_the_page_shows(client, place, audience, in_download):
+    c, p = place
+    story = _story(c, p["jade"], title="Counted", audience=audience)
+    for key in ("jade", "kim", "sam", "owen", "olu"):
+        _as(client, p[key])
+        titles = [r[0] for r in _csv_rows(client.get(f"{_base(c)}.csv"))[1:]]
+        assert (titles == ["Counted"]) is (key in in_download), key
+    _as(client, p["rhys"])
+    assert client.get(f"{_base(c)}.csv").status_code == 404
+    story.expires_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    _as(client, p["sam"])
+    assert _csv_rows(client.get(f"{_base(c)}.csv"))[1:] == []
+
+
+def test_a_spreadsheet_formula_in_a_story_is_made_harmless(client, place):
+    c, p = place
+    _story(c, p["jade"], title="=HYPERLINK(\"http://evil.example\")", body="+1 and more")
+    _as(client, p["kim"])
+    row = _csv_rows(client.get(f"{_base(c)}.csv"))[1]
+    assert row[0] == "'=HYPERLINK(\"http://evil.example\")" and row[-1] == "'+1 and more"
+
+
+def test_the_teller_deletes_a_draft_but_not_a_shared_story(client, place):
+    c, p = place
+    draft = _story(c, p["jade"], status="draft", shared_at=None)
+    shared = _story(c, p["jade"])
+    _as(client, p["sam"])
+    assert client.post(f"{_base(c)}/{draft.id}/delete").status_code == 404
+    _as(client, p["jade"])
+    assert "Delete this draft" in _text(client.get(f"{_base(c)}/{draft.id}"))
+    assert "Delete this draft" not in _text(client.get(f"{_base(c)}/{shared.id}"))
+    assert client.post(f"{_base(c)}/{shared.id}/delete").status_code == 404
+    draft_id, shared_id = draft.id, shared.id
+    assert client.post(f"{_base(c)}/{draft_id}/delete").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Story, draft_id) is None and db.session.get(Story, shared_id)
