@@ -1,12 +1,25 @@
-"""Demo stories: one for each audience, one withdrawn, one recorded by a gatherer, one quoted,
-so each demo member sees a different set."""
+"""Demo stories: one for each audience, one withdrawn, one recorded by a gatherer, quoted ones,
+so each demo member sees a different set; with themes, links to a session and a commitment,
+two storybooks (one public), an open flag, a hidden quote and a call for support."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy import select
+
+from participate.commissions.models import CommissionSession, Commitment
 from participate.extensions import db
-from participate.stories.models import Quote, Story
+from participate.stories.models import (
+    ModerationEntry,
+    Quote,
+    Story,
+    StoryFlag,
+    StoryLink,
+    Storybook,
+    Theme,
+)
+from participate.stories.storybooks import add_to_storybook
 
 
 def load(commission, people: dict, today) -> list[Story]:
@@ -112,13 +125,138 @@ def load(commission, people: dict, today) -> list[Story]:
         db.session.add(story)
         stories.append(story)
     db.session.flush()
+    _uses(commission, people, stories, shared_at)
+    return stories
+
+
+def _uses(commission, people: dict, stories: list[Story], shared_at) -> None:
+    """What happened to the stories: themes, links, quotes, storybooks, safety."""
+    said_yes, hub, keeps_well, why_here = stories[0], stories[1], stories[2], stories[3]
+    sam, later = people["facilitator"], shared_at + timedelta(days=2)
+    keeps_well.wants_support = True  # Sam sees the call for support on the stories page
+
+    first_session = db.session.scalars(
+        select(CommissionSession)
+        .where(CommissionSession.commission_id == commission.id)
+        .order_by(CommissionSession.starts_at)
+    ).first()
+    uniform = db.session.scalars(
+        select(Commitment).where(
+            Commitment.commission_id == commission.id, Commitment.what.like("%uniform%")
+        )
+    ).first()
+
+    getting_around = Theme(
+        commission_id=commission.id,
+        name="Getting around",
+        description="Buses, lifts and the cost of getting to things after four o'clock.",
+        created_by_id=sam.id,
+    )
+    school_costs = Theme(
+        commission_id=commission.id,
+        name="The cost of school",
+        description="Uniform, trips and the letters home about them.",
+        created_by_id=sam.id,
+    )
+    db.session.add_all([getting_around, school_costs])
+    db.session.flush()
+    links = [
+        (hub, "theme", getting_around.id, None),
+        (said_yes, "theme", school_costs.id, None),
+    ]
+    if uniform is not None:
+        links.append(
+            (said_yes, "commitment", uniform.id, "Jade's story is why this went to the forum.")
+        )
+    if first_session is not None:
+        links.append((said_yes, "session", first_session.id, "Jade read it out in this session."))
+    for story, kind, target, note in links:
+        db.session.add(
+            StoryLink(
+                story_id=story.id,
+                target_kind=kind,
+                target_id=target,
+                note=note,
+                created_by_id=sam.id,
+                created_at=later,
+            )
+        )
+
+    in_notes = Quote(
+        story_id=said_yes.id,
+        excerpt="nobody asked what it costs",
+        reach="commission",
+        used_in="session_note",
+        used_in_id=first_session.id if first_session is not None else None,
+        created_by_id=sam.id,
+        created_at=later,
+    )
+    in_book = Quote(
+        story_id=said_yes.id,
+        excerpt="I want the people who write those letters to sit with us for an afternoon.",
+        reach="public",
+        used_in="storybook",
+        created_by_id=sam.id,
+        created_at=later,
+    )
+    hidden = Quote(
+        story_id=said_yes.id,
+        excerpt="my son's school kept sending letters home about uniform",
+        reach="commission",
+        used_in="session_note",
+        used_in_id=first_session.id if first_session is not None else None,
+        created_by_id=sam.id,
+        created_at=later,
+        hidden_at=later + timedelta(days=1),
+        hidden_reason="It could identify Jade's son's school. Jade and Sam are rewording it.",
+    )
+    db.session.add_all([in_notes, in_book, hidden])
+    db.session.flush()
     db.session.add(
-        Quote(
-            story_id=stories[0].id,
-            excerpt="nobody asked what it costs",
-            reach="public",
-            used_in="session_note",
-            created_by_id=people["facilitator"].id,
+        ModerationEntry(
+            commission_id=commission.id,
+            story_id=said_yes.id,
+            quote_id=hidden.id,
+            action="hidden",
+            reason=hidden.hidden_reason,
+            by_id=sam.id,
+            at=hidden.hidden_at,
+            teller_told_at=hidden.hidden_at + timedelta(hours=3),
         )
     )
-    return stories
+
+    public_book = Storybook(
+        commission_id=commission.id,
+        title="Porthaven voices, this autumn",
+        introduction="Words our commissioners chose to share beyond the commission.",
+        audience="public",
+        created_by_id=sam.id,
+        created_at=later,
+    )
+    inside_book = Storybook(
+        commission_id=commission.id,
+        title="For the next session",
+        introduction="To read before we meet, if you'd like to.",
+        audience="commission",
+        created_by_id=sam.id,
+        created_at=later,
+    )
+    db.session.add_all([public_book, inside_book])
+    db.session.flush()
+    in_book.used_in_id = public_book.id
+    add_to_storybook(public_book, story=why_here, added_by=sam)
+    add_to_storybook(public_book, quote=in_book, added_by=sam)
+    # For the whole commission only: a public storybook leaves it out until Jade says otherwise.
+    add_to_storybook(public_book, story=said_yes, added_by=sam)
+    add_to_storybook(inside_book, story=said_yes, added_by=sam)
+    add_to_storybook(inside_book, story=why_here, added_by=sam)
+
+    db.session.add(
+        StoryFlag(
+            story_id=why_here.id,
+            raised_by_id=people["community"].id,
+            reason="It names the council's housing team. Could we check they're all right "
+            "with that before it goes further?",
+            raised_at=later + timedelta(days=3),
+        )
+    )
