@@ -14,9 +14,9 @@ from participate.stories.models import (
     ModerationEntry,
     Quote,
     Story,
+    Storybook,
     StoryFlag,
     StoryLink,
-    Storybook,
     Theme,
 )
 from participate.stories.storybooks import add_to_storybook

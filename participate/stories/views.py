@@ -375,18 +375,22 @@ def story_autosave(slug: str):
         abort(404)
     draft = _autosaved_draft(commission, person, subject)
     if request.form.get("draft_id") and draft is None:
-        return render_template("stories/_autosaved.html", saved=None, message=_(
-            "Not saved automatically. Use the buttons below to save."
-        ))
+        return render_template(
+            "stories/_autosaved.html",
+            saved=None,
+            message=_("Not saved automatically. Use the buttons below to save."),
+        )
     form = _new_story_form(commission, person, subject)
     form.validate()
     if not (form.title.data or "").strip() and markdown.is_blank(form.body.data):
         return render_template("stories/_autosaved.html", saved=None, message="")
     teller, recorder = _teller_and_recorder(form, commission, person, subject)
     if form.consent.errors:
-        return render_template("stories/_autosaved.html", saved=None, message=_(
-            "Tick the box to say they agreed, and it will save as you go."
-        ))
+        return render_template(
+            "stories/_autosaved.html",
+            saved=None,
+            message=_("Tick the box to say they agreed, and it will save as you go."),
+        )
     story = draft or Story(
         commission_id=commission.id,
         teller_id=teller.id,

@@ -12,9 +12,9 @@ from participate.stories.models import (
     ModerationEntry,
     Quote,
     Story,
+    Storybook,
     StoryFlag,
     StoryLink,
-    Storybook,
     Theme,
 )
 
