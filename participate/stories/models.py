@@ -67,6 +67,9 @@ class Story(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The telling form's own key: the draft it saves as people type and the story its
+    # buttons save are the same row, whichever request arrives first.
+    form_key: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     teller: Mapped[Person] = relationship(foreign_keys=[teller_id], lazy="joined")
     recorded_by: Mapped[Person | None] = relationship(foreign_keys=[recorded_by_id])

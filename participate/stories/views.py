@@ -7,6 +7,7 @@ pages never filter with a query of their own.
 from __future__ import annotations
 
 from datetime import date
+from uuid import uuid4
 
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
@@ -154,7 +155,7 @@ def _fill(story: Story, form: StoryForm, only_valid: bool = False) -> None:
         story.pseudonym = None
 
 
-def _form_page(commission, form, story=None, status=200, draft=None):
+def _form_page(commission, form, story=None, status=200):
     return render(
         "stories/form.html",
         commission,
@@ -162,21 +163,36 @@ def _form_page(commission, form, story=None, status=200, draft=None):
         block="story_form" if status == 422 else None,
         form=form,
         story=story,
-        draft_id=draft.id if draft is not None else (story.id if story is not None else None),
+        form_key=None if story is not None else _form_key(),
         OPEN_PROMPTS=rules.OPEN_PROMPTS,
     )
 
 
-def _autosaved_draft(commission: Commission, person, subject) -> Story | None:
-    """The draft this form has been saving as the person typed (its id comes back with the
-    form), if it is still a draft of theirs: one they tell, or one they are writing down.
-    Anything else (someone else's, or one shared meanwhile) is not theirs to continue here."""
-    try:
-        draft_id = int(request.form.get("draft_id") or 0)
-    except ValueError:
+def _form_key() -> str:
+    """The new-story form's key, as sent back with it (or a new one for a fresh form)."""
+    sent = request.form.get("form_key", "")
+    return sent if len(sent) == 32 and sent.isalnum() else uuid4().hex
+
+
+def _new_form_key() -> str:
+    """The key for a story this form is saving for the first time: the form's own, unless
+    another story already has it (a tampered form), then a new one."""
+    key = _form_key()
+    taken = db.session.scalar(select(Story.id).where(Story.form_key == key))
+    return uuid4().hex if taken else key
+
+
+def _continued_story(commission: Commission, person, subject) -> Story | None:
+    """The story this form has already saved (as a draft while the person typed), if it is
+    theirs to continue: one they tell, or one they are writing down. Found by the draft's id
+    (on a draft's own edit page) or by the new-story form's key."""
+    if request.form.get("draft_id", "").isdigit():
+        story = db.session.get(Story, int(request.form["draft_id"]))
+    elif request.form.get("form_key"):
+        story = db.session.scalar(select(Story).where(Story.form_key == request.form["form_key"]))
+    else:
         return None
-    story = db.session.get(Story, draft_id) if draft_id else None
-    if story is None or story.commission_id != commission.id or story.status != "draft":
+    if story is None or story.commission_id != commission.id:
         return None
     return story if person.id == story.recorded_by_id or subject.id == story.teller_id else None
 
@@ -314,17 +330,20 @@ def story_new(slug: str):
     form = _new_story_form(commission, person, subject)
     if request.method == "GET":
         return _form_page(commission, form)
-    draft = _autosaved_draft(commission, person, subject)
+    draft = _continued_story(commission, person, subject)
+    if draft is not None and draft.status != "draft":
+        # Already saved by this very form (sent twice): show it rather than make a copy.
+        return see_other(_story_url(commission, draft))
     valid = form.validate_on_submit()
     status = _status_from_button("draft")
     teller, recorder = subject, (person if subject.id != person.id else None)
     if valid:
         teller, recorder = _teller_and_recorder(form, commission, person, subject)
     if not _check(form, status, today) or not valid:
-        return _form_page(commission, form, status=422, draft=draft)
+        return _form_page(commission, form, status=422)
 
     # The draft saved while they typed becomes this story; otherwise a new one.
-    story = draft or Story(commission_id=commission.id)
+    story = draft or Story(commission_id=commission.id, form_key=_new_form_key())
     story.teller_id = teller.id
     story.recorded_by_id = recorder.id if recorder else None
     story.status = status
@@ -373,8 +392,10 @@ def story_autosave(slug: str):
     person, subject = viewer(), acting_subject(commission)
     if not commission_rules.can(subject, "take_part", commission):
         abort(404)
-    draft = _autosaved_draft(commission, person, subject)
-    if request.form.get("draft_id") and draft is None:
+    draft = _continued_story(commission, person, subject)
+    if (draft is None and request.form.get("draft_id")) or (
+        draft is not None and draft.status != "draft"
+    ):
         return render_template(
             "stories/_autosaved.html",
             saved=None,
@@ -396,6 +417,7 @@ def story_autosave(slug: str):
         teller_id=teller.id,
         recorded_by_id=recorder.id if recorder else None,
         status="draft",
+        form_key=_new_form_key(),
     )
     _fill(story, form, only_valid=True)
     story.updated_at = utcnow()

@@ -438,57 +438,79 @@ def test_the_stories_tab_is_in_the_commission_navigation(client, place):
 # --- drafts that save themselves -------------------------------------------------------------
 
 
+KEY = "0123456789abcdef0123456789abcdef"
+
+
 def _autosave(client, c, **fields):
     data = {k: v for k, v in FORM.items() if k != "action"}
     data.update(fields)
     return client.post(f"{_base(c)}/autosave", data=data, headers={"HX-Request": "true"})
 
 
-def _draft_id(response) -> int:
-    found = re.search(r'name="draft_id" id="draft-id" value="(\d+)" hx-swap-oob="true"',
-                      _text(response))
-    assert found, _text(response)
-    return int(found.group(1))
+def _stories_of(person) -> list[Story]:
+    db.session.expire_all()
+    return db.session.scalars(select(Story).where(Story.teller_id == person.id)).all()
 
 
 def test_a_new_story_saves_itself_as_a_draft_and_the_buttons_continue_it(client, place):
     c, p = place
     _as(client, p["jade"])
     form = _text(client.get(f"{_base(c)}/new"))
-    assert 'id="autosave-status"' in form and 'name="draft_id"' in form
+    assert 'id="autosave-status"' in form
+    assert re.search(r'name="form_key" value="[0-9a-f]{32}"', form)
 
-    first = _autosave(client, c, body="The bus stopped", audience="public", expires_on="nonsense")
+    first = _autosave(client, c, form_key=KEY, body="The bus stopped", audience="public",
+                      expires_on="nonsense")
     assert first.status_code == 200 and "Draft saved at" in _text(first)
-    story_id = _draft_id(first)
-    story = _fresh(story_id)
-    assert (story.status, story.body, story.teller_id) == ("draft", "The bus stopped", p["jade"].id)
+    [story] = _stories_of(p["jade"])
+    assert (story.status, story.body, story.form_key) == ("draft", "The bus stopped", KEY)
     assert story.audience == "public" and story.expires_on is None  # the bad date is skipped
     assert story.shared_at is None
 
-    again = _autosave(client, c, draft_id=str(story_id), body="The bus stopped coming.")
-    assert _draft_id(again) == story_id
-    assert db.session.scalar(select(func.count()).select_from(Story)) == 1
-    assert _fresh(story_id).body == "The bus stopped coming."
+    _autosave(client, c, form_key=KEY, body="The bus stopped coming.")
+    [story] = _stories_of(p["jade"])
+    assert story.body == "The bus stopped coming."
     for key in ("sam", "kim"):  # a draft is still the teller's alone
         _as(client, p[key])
-        assert client.get(f"{_base(c)}/{story_id}").status_code == 404
+        assert client.get(f"{_base(c)}/{story.id}").status_code == 404
 
     _as(client, p["jade"])
-    shared = client.post(f"{_base(c)}/new", data={**FORM, "draft_id": str(story_id)})
+    # An error first: the form comes back with the same key, so nothing is copied.
+    again = client.post(f"{_base(c)}/new", data={**FORM, "form_key": KEY, "title": ""})
+    assert again.status_code == 422 and f'value="{KEY}"' in _text(again)
+    shared = client.post(f"{_base(c)}/new", data={**FORM, "form_key": KEY})
     assert shared.status_code == 303
-    assert db.session.scalar(select(func.count()).select_from(Story)) == 1  # no second copy
-    story = _fresh(story_id)
+    [story] = _stories_of(p["jade"])  # no second copy
     assert story.status == "shared" and story.title == FORM["title"] and story.shared_at
+
+    # Late saves from the same form (a slow autosave, a second click) change nothing.
+    late = _autosave(client, c, form_key=KEY, body="typed after sharing")
+    assert "Not saved automatically" in _text(late)
+    twice = client.post(f"{_base(c)}/new", data={**FORM, "form_key": KEY, "body": "other"})
+    assert twice.status_code == 303 and twice.headers["Location"].endswith(f"/{story.id}")
+    [story] = _stories_of(p["jade"])
+    assert story.body == FORM["body"]
+
+
+def test_a_drafts_own_page_saves_it_as_the_teller_types(client, place):
+    c, p = place
+    draft = _story(c, p["jade"], status="draft", body="First go.")
+    _as(client, p["jade"])
+    page = _text(client.get(f"{_base(c)}/{draft.id}/edit"))
+    assert f'name="draft_id" value="{draft.id}"' in page and 'id="autosave-status"' in page
+    assert "Draft saved at" in _text(_autosave(client, c, draft_id=str(draft.id), body="Second."))
+    assert _fresh(draft.id).body == "Second." and _fresh(draft.id).status == "draft"
 
 
 def test_an_empty_form_saves_nothing_and_a_shared_story_never_autosaves(client, place):
     c, p = place
     _as(client, p["jade"])
-    empty = _autosave(client, c, title="", body="  ")
+    empty = _autosave(client, c, form_key=KEY, title="", body="  ")
     assert empty.status_code == 200 and "Draft saved" not in _text(empty)
     assert db.session.scalar(select(func.count()).select_from(Story)) == 0
 
     story = _story(c, p["jade"], body="Shared words.")
+    assert 'id="autosave-status"' not in _text(client.get(f"{_base(c)}/{story.id}/edit"))
     response = _autosave(client, c, draft_id=str(story.id), body="Half-typed change")
     assert "Not saved automatically" in _text(response)
     assert _fresh(story.id).body == "Shared words."  # changes to a shared story wait for Save
@@ -496,29 +518,35 @@ def test_an_empty_form_saves_nothing_and_a_shared_story_never_autosaves(client, 
 
 def test_nobody_continues_someone_elses_draft(client, place):
     c, p = place
-    draft = _story(c, p["jade"], status="draft", body="Mine.")
+    draft = _story(c, p["jade"], status="draft", body="Mine.", form_key=KEY)
     _as(client, p["kim"])
-    response = _autosave(client, c, draft_id=str(draft.id), body="Kim's words")
-    assert "Not saved automatically" in _text(response)
-    sent = client.post(f"{_base(c)}/new", data={**FORM, "draft_id": str(draft.id)})
+    assert "Not saved automatically" in _text(
+        _autosave(client, c, draft_id=str(draft.id), body="Kim's words"))
+    # Kim's form with Jade's key (a tampered form): Kim's words go to stories of her own.
+    _autosave(client, c, form_key=KEY, body="Kim's words")
+    sent = client.post(f"{_base(c)}/new", data={**FORM, "form_key": KEY})
     assert sent.status_code == 303
     assert _fresh(draft.id).body == "Mine." and _fresh(draft.id).teller_id == p["jade"].id
-    kims = db.session.scalars(select(Story).where(Story.teller_id == p["kim"].id)).one()
-    assert kims.id != draft.id
+    kims = _stories_of(p["kim"])
+    assert kims and all(s.form_key != KEY for s in kims)
 
 
 def test_a_gatherer_autosaves_only_once_the_teller_has_agreed(client, place):
     c, p = place
     _as(client, p["sam"])
-    waiting = _autosave(client, c, teller_id=str(p["dot"].id), body="Dot's words")
+    waiting = _autosave(client, c, form_key=KEY, teller_id=str(p["dot"].id), body="Dot's words")
     assert "Tick the box" in _text(waiting)
     assert db.session.scalar(select(func.count()).select_from(Story)) == 0
-    saved = _autosave(client, c, teller_id=str(p["dot"].id), consent="y", body="Dot's words")
-    story = _fresh(_draft_id(saved))
-    assert (story.teller_id, story.recorded_by_id) == (p["dot"].id, p["sam"].id)
+    _autosave(client, c, form_key=KEY, teller_id=str(p["dot"].id), consent="y", body="Dot's")
+    [story] = _stories_of(p["dot"])
+    assert story.recorded_by_id == p["sam"].id and story.status == "draft"
     assert len(_audit("story.recorded")) == 1
-    _autosave(client, c, teller_id=str(p["dot"].id), consent="y", draft_id=str(story.id))
+    _autosave(client, c, form_key=KEY, teller_id=str(p["dot"].id), consent="y", body="Dot's!")
     assert len(_audit("story.recorded")) == 1  # recorded once, however often it saves
+    client.post(f"{_base(c)}/new", data={**FORM, "form_key": KEY,
+                                         "teller_id": str(p["dot"].id), "consent": "y"})
+    [story] = _stories_of(p["dot"])
+    assert story.status == "shared" and len(_audit("story.recorded")) == 1
 
 
 def test_outsiders_cannot_autosave(client, place):
