@@ -1,0 +1,1 @@
+"""Consent decisions: proposals, clarifying, reaction and consent rounds, objections."""
