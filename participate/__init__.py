@@ -54,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.accounts import views as accounts_views
     from participate.audit import views as audit_views
     from participate.commissions import views as commission_views
+    from participate.decisions import models as _decision_models  # noqa: F401 - until its views
     from participate.web import views as web_views
 
     app.register_blueprint(web_views.bp)

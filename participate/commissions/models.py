@@ -43,6 +43,9 @@ class Commission(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="GBP")
     involvement_rate_pence: Mapped[int] = mapped_column(BigInteger, default=2500)
     reduced_rate_pence: Mapped[int] = mapped_column(BigInteger, default=1000)
+    # The community commissioners agreed to open proposals before the action phase.
+    proposals_opened_on: Mapped[date | None] = mapped_column(Date)
+    proposals_opened_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     space: Mapped[Space] = relationship(lazy="joined")
