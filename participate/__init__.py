@@ -54,7 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.accounts import views as accounts_views
     from participate.audit import views as audit_views
     from participate.commissions import views as commission_views
-    from participate.decisions import models as _decision_models  # noqa: F401 - until its views
+    from participate.decisions import views as decision_views
     from participate.web import views as web_views
 
     app.register_blueprint(web_views.bp)
@@ -63,6 +63,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(accounts_admin.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(commission_views.bp)
+    app.register_blueprint(decision_views.bp)
+    app.register_blueprint(decision_views.public_bp)
     auth.init_app(app)
 
     from participate import demo

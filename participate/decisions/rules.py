@@ -363,9 +363,14 @@ def can_record_for(facilitator, member, circle) -> bool:
     )
 
 
-def can_check_paper(checker, entered_by_id: int, circle) -> bool:
-    """A second person checks paper cards: a facilitator who did not enter them."""
-    return is_facilitator(checker, circle) and checker.id != entered_by_id
+def can_check_paper(checker, entered_by_id: int | None, circle) -> bool:
+    """A second person checks paper cards against the cards: a facilitator or a member of
+    the circle, but never the one who typed them in."""
+    return (
+        checker is not None
+        and (is_facilitator(checker, circle) or decides(checker, circle))
+        and checker.id != entered_by_id
+    )
 
 
 def response_problems(answer: str, reason: str) -> list[str]:

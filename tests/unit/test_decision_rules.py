@@ -207,11 +207,13 @@ def test_the_proposer_and_facilitators_amend_at_the_right_times():
         assert not rules.can_amend(PEOPLE["civic"], CIRCLE, proposal(state))
 
 
-def test_paper_cards_are_checked_by_a_second_facilitator():
+def test_paper_cards_are_checked_by_a_second_person_in_the_circle():
     other = person(10, "facilitator")
     assert rules.can_check_paper(other, entered_by_id=5, circle=CIRCLE)
+    assert rules.can_check_paper(PEOPLE["civic"], entered_by_id=5, circle=CIRCLE)
     assert not rules.can_check_paper(PEOPLE["facilitator"], entered_by_id=5, circle=CIRCLE)
-    assert not rules.can_check_paper(PEOPLE["civic"], entered_by_id=5, circle=CIRCLE)
+    for who in ("observer", "outsider", "signed_out", "stepping_back"):
+        assert not rules.can_check_paper(PEOPLE[who], entered_by_id=5, circle=CIRCLE)
     assert rules.CARD_ANSWERS == {"green": "consent", "amber": "stand_aside", "red": "object"}
 
 

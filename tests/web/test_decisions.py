@@ -1,0 +1,375 @@
+"""Consent decisions through the pages: a proposal taken through every round, an objection
+integrated by an amendment and resolved, the decision record, paper cards, review, the public
+record, and who may see or do what (404 for what someone may not know exists)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from participate.clock import local_today
+from participate.decisions.models import (
+    ConsentResponse,
+    Decision,
+    Objection,
+    Proposal,
+)
+from participate.extensions import db
+from tests import factories as f
+
+REVIEW = (date.today() + timedelta(days=180)).isoformat()
+PROPOSAL = {
+    "title": "A named contact at the council",
+    "driver": "People get passed from desk to desk when they ring about arrears.",
+    "text": "Each commissioner who rings gets one named person who calls them back.",
+    "red_lines": "No one is asked to prove they are poor.",
+    "review_on": REVIEW,
+    "quorum_percent": "67",
+    "hide_results": "y",
+}
+
+
+@pytest.fixture
+def circle():
+    c = f.commission(phase="action")
+    p = {
+        "sam": f.person("Sam Taylor"),
+        "jade": f.person("Jade Morgan"),
+        "kim": f.person("Kim Lee"),
+        "owen": f.person("Owen Price"),
+        "fatima": f.person("Fatima Khan"),
+        "olu": f.person("Olu Ade"),
+        "rhys": f.person("Rhys Jones"),
+        "tess": f.person("Tess Hall"),
+    }
+    f.member(p["sam"], c.space, "facilitator")
+    f.member(p["tess"], c.space, "facilitator")
+    for key in ("jade", "kim"):
+        f.member(p[key], c.space, "community_commissioner")
+    f.member(p["owen"], c.space, "civic_commissioner")
+    f.member(p["fatima"], c.space, "business_commissioner")
+    f.member(p["olu"], c.space, "observer")
+    db.session.commit()
+    return c, p
+
+
+def _as(client, person):
+    client.post("/sign-out")
+    if person is not None:
+        f.sign_in(client, person)
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _base(c) -> str:
+    return f"/decide/{c.space.slug}"
+
+
+def _proposal() -> Proposal:
+    db.session.expire_all()
+    return db.session.scalars(select(Proposal)).one()
+
+
+def _step(client, c, proposal_id, action, follow_redirects=False, **extra):
+    return client.post(f"{_base(c)}/{proposal_id}/step", data={"action": action, **extra},
+                       follow_redirects=follow_redirects)
+
+
+def test_a_proposal_goes_through_every_round_and_an_objection_changes_it(client, circle):
+    c, p = circle
+    _as(client, p["jade"])
+    assert client.get(f"{_base(c)}/").status_code == 200
+    assert client.post(f"{_base(c)}/new", data=PROPOSAL).status_code == 303
+    pid = _proposal().id
+    assert _proposal().state == "draft" and _proposal().version.number == 1
+    assert _step(client, c, pid, "open_clarifying").status_code == 404  # facilitators only
+
+    _as(client, p["sam"])
+    assert _step(client, c, pid, "open_clarifying").status_code == 303
+    assert _proposal().state == "clarifying"
+
+    _as(client, p["owen"])
+    assert client.post(f"{_base(c)}/{pid}/questions",
+                       data={"text": "Who would the named person be?"}).status_code == 303
+    question = _proposal().current_round.questions[0]
+    assert client.post(f"{_base(c)}/{pid}/questions/{question.id}",
+                       data={"answer": "Me"}).status_code == 404  # only the proposer answers
+    _as(client, p["jade"])
+    client.post(f"{_base(c)}/{pid}/questions/{question.id}",
+                data={"answer": "Someone in the revenues team, by name."})
+    assert "Someone in the revenues team" in _text(client.get(f"{_base(c)}/{pid}"))
+
+    _as(client, p["sam"])
+    _step(client, c, pid, "open_reaction")
+    assert _proposal().state == "reaction"
+    order = _proposal().current_round.speaking_order
+    assert sorted(order) == sorted(p[k].id for k in ("jade", "kim", "owen", "fatima"))
+    for key in ("kim", "owen"):
+        _as(client, p[key])
+        assert client.post(f"{_base(c)}/{pid}/reactions",
+                           data={"text": f"{key} likes it"}).status_code == 303
+    # Heard once: a second reaction is refused with a message.
+    again = client.post(f"{_base(c)}/{pid}/reactions", data={"text": "more"}, follow_redirects=True)
+    assert "has already been heard" in _text(again)
+    _as(client, p["olu"])  # observers follow, they don't decide
+    assert client.post(f"{_base(c)}/{pid}/reactions", data={"text": "x"}).status_code == 404
+    page = _text(client.get(f"{_base(c)}/{pid}"))
+    assert "2 of 4 heard." in page
+
+    _as(client, p["sam"])
+    _step(client, c, pid, "open_consent")
+    assert _proposal().state == "consent"
+    _as(client, p["owen"])
+    blank = client.post(f"{_base(c)}/{pid}/answers", data={"answer": "object", "reason": ""})
+    assert blank.status_code == 422 and "Say what your objection is" in _text(blank)
+    client.post(f"{_base(c)}/{pid}/answers", data={
+        "answer": "object", "reason": "Without a review after six months we won't know.",
+        "paramount": "y"})
+    twice = client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"},
+                        follow_redirects=True)
+    assert "has already answered" in _text(twice)
+    for key, answer in (("jade", "consent"), ("kim", "consent"), ("fatima", "stand_aside")):
+        _as(client, p[key])
+        client.post(f"{_base(c)}/{pid}/answers", data={"answer": answer, "reason": ""})
+    objection = db.session.scalars(select(Objection)).one()
+    assert objection.status == "open" and objection.paramount
+
+    _as(client, p["sam"])
+    blocked = _step(client, c, pid, "adopt", follow_redirects=True)
+    assert "An objection is still open" in _text(blocked)
+    assert _proposal().state == "consent"
+    _step(client, c, pid, "integrate")
+    assert _proposal().state == "integrating"
+    assert db.session.get(Objection, objection.id).status == "integrating"
+    retest = _step(client, c, pid, "retest", follow_redirects=True)
+    assert "Amend the proposal first" in _text(retest)
+
+    _as(client, p["jade"])
+    amended = {k: PROPOSAL[k] for k in ("driver", "text", "red_lines", "review_on")}
+    amended["text"] += " We review it after six months."
+    amended["change_note"] = "Added a six-month review, to meet Owen's objection."
+    assert client.post(f"{_base(c)}/{pid}/amend", data=amended).status_code == 303
+    assert _proposal().version.number == 2
+    _as(client, p["owen"])
+    client.post(f"{_base(c)}/{pid}/objections/{objection.id}",
+                data={"outcome": "resolved", "note": "The review meets it."})
+    db.session.expire_all()
+    resolved = db.session.get(Objection, objection.id)
+    assert (resolved.status, resolved.resolved_version_number) == ("resolved", 2)
+
+    _as(client, p["sam"])
+    _step(client, c, pid, "retest")
+    assert _proposal().state == "consent" and _proposal().current_round.version_number == 2
+    for key in ("jade", "kim", "owen"):
+        _as(client, p[key])
+        client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent", "reason": ""})
+    _as(client, p["sam"])
+    assert _step(client, c, pid, "adopt").status_code == 303
+    assert _proposal().state == "adopted"
+    decision = db.session.scalars(select(Decision)).one()
+    assert decision.version_number == 2 and "six months" in decision.text
+    record = _text(client.get(f"{_base(c)}/{pid}/decision"))
+    assert "Without a review after six months" in record and "The review meets it." in record
+    assert "met by version 2" in record and "Owen Price" in record
+
+
+def _to_consent(client, c, p) -> int:
+    _as(client, p["jade"])
+    client.post(f"{_base(c)}/new", data=PROPOSAL)
+    pid = _proposal().id
+    _as(client, p["sam"])
+    for action in ("open_clarifying", "open_reaction", "open_consent"):
+        assert _step(client, c, pid, action).status_code == 303
+    return pid
+
+
+def test_quorum_and_hidden_results(client, circle):
+    c, p = circle
+    pid = _to_consent(client, c, p)
+    for key in ("jade", "kim"):
+        _as(client, p[key])
+        client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"})
+    page = _text(client.get(f"{_base(c)}/{pid}"))
+    assert "How people answered shows once everyone has answered." in page
+    assert "<strong>I consent</strong>" not in page and "You answered: I consent." in page
+    _as(client, p["sam"])
+    assert "<strong>I consent</strong>" in _text(client.get(f"{_base(c)}/{pid}"))
+    too_few = _step(client, c, pid, "adopt", follow_redirects=True)  # 2 of 4 is under 67%
+    assert "Not enough of the circle has answered yet." in _text(too_few)
+    _as(client, p["owen"])
+    client.post(f"{_base(c)}/{pid}/answers", data={"answer": "stand_aside", "reason": "Busy"})
+    _as(client, p["sam"])
+    assert _step(client, c, pid, "adopt").status_code == 303
+
+
+def test_a_response_after_the_round_closes_is_refused(client, circle):
+    c, p = circle
+    pid = _to_consent(client, c, p)
+    rnd = _proposal().current_round
+    rnd.closes_at = rnd.opened_at  # the deadline has passed
+    db.session.commit()
+    _as(client, p["kim"])
+    late = client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"},
+                       follow_redirects=True)
+    assert "This round has closed" in _text(late)
+    assert db.session.scalar(select(func.count()).select_from(ConsentResponse)) == 0
+
+
+def test_facilitators_record_answers_in_the_room_and_paper_cards_need_a_second_person(
+    client, circle
+):
+    c, p = circle
+    pid = _to_consent(client, c, p)
+    _as(client, p["sam"])
+    client.post(f"{_base(c)}/{pid}/answers",
+                data={"for_person": str(p["kim"].id), "answer": "consent"})
+    kim = db.session.scalars(select(ConsentResponse)).one()
+    assert (kim.person_id, kim.source, kim.recorded_by_id) == (p["kim"].id, "assisted",
+                                                               p["sam"].id)
+    # Paper: a red card needs a reason; nothing typed is lost.
+    bad = client.post(f"{_base(c)}/{pid}/cards", data={
+        f"card-{p['jade'].id}": "green", f"card-{p['owen'].id}": "red",
+        f"reason-{p['owen'].id}": ""})
+    assert bad.status_code == 422 and "Say what your objection is" in _text(bad)
+    assert 'value="green" checked' in _text(bad)
+    assert db.session.scalar(select(func.count()).select_from(ConsentResponse)) == 1
+    client.post(f"{_base(c)}/{pid}/cards", data={
+        f"card-{p['jade'].id}": "green", f"card-{p['owen'].id}": "amber",
+        f"card-{p['fatima'].id}": "green"})
+    db.session.expire_all()
+    paper = db.session.scalars(select(ConsentResponse).where(
+        ConsentResponse.source == "paper")).all()
+    assert len(paper) == 3 and not any(r.counts for r in paper)
+    held = _step(client, c, pid, "adopt", follow_redirects=True)
+    assert "waiting for a second person" in _text(held)
+    client.post(f"{_base(c)}/{pid}/cards/check", follow_redirects=True)
+    db.session.expire_all()
+    assert not any(r.counts for r in db.session.scalars(select(ConsentResponse).where(
+        ConsentResponse.source == "paper")))  # Sam entered them, so Sam can't check them
+    _as(client, p["kim"])  # someone else in the circle checks them against the cards
+    assert client.post(f"{_base(c)}/{pid}/cards/check").status_code == 303
+    _as(client, p["sam"])
+    assert _step(client, c, pid, "adopt").status_code == 303
+
+
+def test_review_keep_amend_or_end(client, circle):
+    c, p = circle
+    pid = _to_consent(client, c, p)
+    for key in ("jade", "kim", "owen"):
+        _as(client, p[key])
+        client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"})
+    _as(client, p["sam"])
+    _step(client, c, pid, "adopt")
+    early = _step(client, c, pid, "keep", next_review_on=REVIEW, follow_redirects=True)
+    assert "not due for review yet" in _text(early)
+    decision = db.session.scalars(select(Decision)).one()
+    decision.review_on = local_today()
+    db.session.commit()
+    assert "Due for review" in _text(client.get(f"{_base(c)}/"))
+    later = (local_today() + timedelta(days=365)).isoformat()
+    assert _step(client, c, pid, "keep", next_review_on=later).status_code == 303
+    assert _proposal().state == "adopted"
+    assert "kept, to be reviewed again" in _text(client.get(f"{_base(c)}/{pid}/decision"))
+    assert _step(client, c, pid, "end", reason="").status_code == 303  # not due any more
+    assert _proposal().state == "adopted"
+
+
+def test_withdrawal_needs_a_reason_and_is_for_the_proposer_or_a_facilitator(client, circle):
+    c, p = circle
+    _as(client, p["jade"])
+    client.post(f"{_base(c)}/new", data=PROPOSAL)
+    pid = _proposal().id
+    _as(client, p["kim"])
+    assert _step(client, c, pid, "withdraw", reason="no").status_code == 404
+    _as(client, p["jade"])
+    assert "Say why" in _text(_step(client, c, pid, "withdraw", reason=" ",
+                                    follow_redirects=True))
+    _step(client, c, pid, "withdraw", reason="We found a better way.")
+    assert _proposal().state == "withdrawn"
+    assert "We found a better way." in _text(client.get(f"{_base(c)}/{pid}"))
+
+
+def test_commission_proposals_wait_for_the_action_phase_unless_opened_early(client):
+    c = f.commission(phase="together")
+    sam, jade = f.person("Sam Taylor"), f.person("Jade Morgan")
+    f.member(sam, c.space, "facilitator")
+    f.member(jade, c.space, "community_commissioner")
+    db.session.commit()
+    _as(client, jade)
+    assert "Proposals open in the action phase" in _text(client.get(f"{_base(c)}/"))
+    assert client.get(f"{_base(c)}/new").status_code == 404
+    assert client.post(f"/decide/{c.space.slug}/open-early",
+                       data={"note": "x"}).status_code == 404
+    _as(client, sam)
+    blank = client.post(f"/decide/{c.space.slug}/open-early", data={"note": ""},
+                        follow_redirects=True)
+    assert "Say when and how they agreed." in _text(blank)
+    client.post(f"/decide/{c.space.slug}/open-early",
+                data={"note": "All eight agreed at the March session."})
+    _as(client, jade)
+    assert client.get(f"{_base(c)}/new").status_code == 200
+
+
+def test_bad_input_comes_back_next_to_the_field_with_everything_kept(client, circle):
+    c, p = circle
+    _as(client, p["jade"])
+    sent = {**PROPOSAL, "title": "", "review_on": (date.today() - timedelta(days=1)).isoformat()}
+    response = client.post(f"{_base(c)}/new", data=sent)
+    html = _text(response)
+    assert response.status_code == 422
+    assert "Give the proposal a title." in html and "Choose a date after today." in html
+    assert PROPOSAL["driver"] in html and PROPOSAL["red_lines"] in html
+    assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
+
+
+def test_people_outside_the_circle_find_nothing(client, circle):
+    c, p = circle
+    pid = _to_consent(client, c, p)
+    other = f.commission(name="Another commission", phase="action")
+    f.member(p["rhys"], other.space, "facilitator")
+    db.session.commit()
+    _as(client, p["rhys"])
+    for url in (f"{_base(c)}/", f"{_base(c)}/{pid}", f"{_base(c)}/{pid}/decision",
+                f"{_base(c)}/{pid}/versions", f"{_base(c)}/{pid}/cards",
+                f"{_base(c)}/{pid}/progress"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"}).status_code == 404
+    assert _step(client, c, pid, "withdraw", reason="x").status_code == 404
+    # A proposal of this circle looked up through another circle's address: 404.
+    assert client.get(f"/decide/{other.space.slug}/{pid}").status_code == 404
+    _as(client, None)
+    assert client.get(f"{_base(c)}/{pid}").status_code == 302
+
+
+def test_published_decisions_are_public_and_objectors_unnamed_unless_they_agree(client, circle):
+    c, p = circle
+    pid = _to_consent(client, c, p)
+    _as(client, p["owen"])
+    client.post(f"{_base(c)}/{pid}/answers", data={"answer": "object", "reason": "Too slow."})
+    _as(client, p["kim"])
+    client.post(f"{_base(c)}/{pid}/answers", data={"answer": "object", "reason": "Too vague.",
+                                                  "name_in_public": "y"})
+    for o in db.session.scalars(select(Objection)):
+        o.status = "withdrawn"
+    for key in ("jade", "fatima"):
+        _as(client, p[key])
+        client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"})
+    _as(client, p["sam"])
+    _step(client, c, pid, "adopt")
+    _as(client, None)
+    assert client.get(f"/decisions/{pid}").status_code == 404  # not published yet
+    _as(client, p["jade"])
+    assert client.post(f"{_base(c)}/{pid}/publish", data={"published": "y"}).status_code == 404
+    _as(client, p["sam"])
+    client.post(f"{_base(c)}/{pid}/publish", data={"published": "y"})
+    _as(client, None)
+    listing = _text(client.get("/decisions/"))
+    assert PROPOSAL["title"] in listing
+    public = _text(client.get(f"/decisions/{pid}"))
+    assert "Too slow." in public and "Too vague." in public
+    assert "Kim Lee" in public and "Owen Price" not in public
+    assert "Jade Morgan" not in public and "Fatima Khan" not in public  # counts, not names
