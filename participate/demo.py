@@ -13,6 +13,7 @@ from participate.audit import record
 from participate.clock import local_today
 from participate.commissions import demo as commission_demo
 from participate.extensions import db
+from participate.decisions import demo as decision_demo
 from participate.stories import demo as story_demo
 
 DEMO_PASSWORD = "porthaven-demo"  # noqa: S105 - documented demo password, not a secret
@@ -153,6 +154,11 @@ def load() -> bool:
     story_demo.load(
         the_commission,
         {**people, "dot": dot, "kayleigh": kayleigh},
+        local_today(),
+    )
+    decision_demo.load(
+        the_commission,
+        {**people, "dot": dot, "kayleigh": kayleigh, "helen": helen},
         local_today(),
     )
     record("demo.loaded", "Loaded the demo place", council, visibility="public")

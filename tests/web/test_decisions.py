@@ -373,3 +373,37 @@ def test_published_decisions_are_public_and_objectors_unnamed_unless_they_agree(
     assert "Too slow." in public and "Too vague." in public
     assert "Kim Lee" in public and "Owen Price" not in public
     assert "Jade Morgan" not in public and "Fatima Khan" not in public  # counts, not names
+
+
+def test_the_demo_shows_each_kind_of_decision(client):
+    from participate.accounts.models import Person
+    from participate.demo import DEMO_PASSWORD, load
+
+    load()
+    proposals = {p.title: p for p in db.session.scalars(select(Proposal))}
+    named = proposals["A named contact for council tax arrears"]
+    assert named.state == "adopted" and named.published
+    [objection] = named.objections
+    assert (objection.status, objection.resolved_version_number) == ("resolved", 2)
+    evening = proposals["Evening sessions at the library"]
+    assert evening.state == "consent"
+    assert [o.status for o in evening.objections] == ["open"]
+    travel = proposals["Travel costs paid upfront"]
+    assert travel.state == "adopted"
+    decision = db.session.scalars(select(Decision).where(Decision.proposal_id == travel.id)).one()
+    assert decision.review_on < local_today()
+
+    sam = db.session.scalar(select(Person).where(Person.email == "facilitator@porthaven.example"))
+    f.sign_in(client, sam, DEMO_PASSWORD)
+    slug = named.space.slug
+    listing = _text(client.get(f"/decide/{slug}/"))
+    assert "Due for review" in listing and "Evening sessions at the library" in listing
+    page = _text(client.get(f"/decide/{slug}/{evening.id}"))
+    assert "3 of 6 have answered." in page and "The library shuts at seven" in page
+    adopt = _text(client.post(f"/decide/{slug}/{evening.id}/step", data={"action": "adopt"},
+                              follow_redirects=True))
+    assert "An objection is still open" in adopt
+    _as(client, None)
+    public = _text(client.get(f"/decisions/{named.id}"))
+    assert "<strong>Owen</strong>" in public  # he agreed to be named
+    assert "three in January" in public
