@@ -12,8 +12,8 @@ from participate.accounts.models import Membership, Organisation, Person, Space
 from participate.audit import record
 from participate.clock import local_today
 from participate.commissions import demo as commission_demo
-from participate.extensions import db
 from participate.decisions import demo as decision_demo
+from participate.extensions import db
 from participate.stories import demo as story_demo
 
 DEMO_PASSWORD = "porthaven-demo"  # noqa: S105 - documented demo password, not a secret
