@@ -39,6 +39,8 @@ from participate.decisions.forms import (
 from participate.decisions.models import Objection, Proposal, Question
 from participate.decisions.steps import Circle
 from participate.extensions import db
+from participate.text import N_
+from participate.web.home import TASK_PROVIDERS, Task
 from participate.web.htmx import form_errors, is_htmx, see_other
 
 bp = Blueprint("decisions", __name__, url_prefix="/decide")
@@ -857,3 +859,82 @@ def public_record(proposal_id: int):
         ANSWERS=rules.ANSWERS,
         OBJECTION_STATUSES=rules.OBJECTION_STATUSES,
     )
+
+
+# --- on the home page ------------------------------------------------------------------------
+
+
+def _home_tasks(person) -> list[Task]:
+    """Rounds waiting for this person's answer, amended proposals waiting for an objector,
+    and decisions due for review (everyone in the circle is reminded)."""
+    tasks: list[Task] = []
+    spaces = {
+        m.space_id for m in person.memberships if m.space_id is not None and m.status == "active"
+    }
+    if not spaces:
+        return tasks
+    today = local_today()
+    proposals = db.session.scalars(
+        select(Proposal).where(
+            Proposal.space_id.in_(spaces),
+            Proposal.state.in_(("reaction", "consent", "integrating", "adopted")),
+        )
+    ).all()
+    for proposal in proposals:
+        circle = steps.circle_for(proposal.space)
+        if circle.commission is not None and (
+            commission_rules.access(person, circle.commission) != "full"
+        ):
+            continue
+        args = {"slug": proposal.space.slug, "proposal_id": proposal.id}
+        rnd = proposal.current_round
+        is_open = steps.round_open(rnd)
+        if proposal.state == "consent" and rules.can_respond(
+            person, circle, proposal, is_open, any(r.person_id == person.id for r in rnd.responses)
+        ):
+            tasks.append(
+                Task(
+                    N_("Answer the consent round in %(space)s"),
+                    "decisions.show",
+                    args,
+                    proposal.space.name,
+                )
+            )
+        elif proposal.state == "reaction" and rules.can_react(
+            person, circle, proposal, is_open, any(r.person_id == person.id for r in rnd.reactions)
+        ):
+            tasks.append(
+                Task(
+                    N_("Give your reaction to a proposal in %(space)s"),
+                    "decisions.show",
+                    args,
+                    proposal.space.name,
+                )
+            )
+        elif proposal.state == "integrating" and any(
+            rules.can_resolve(person, o) and proposal.version.number > o.version_number
+            for o in proposal.objections
+        ):
+            tasks.append(
+                Task(
+                    N_("Say whether the amended proposal meets your objection in %(space)s"),
+                    "decisions.show",
+                    args,
+                    proposal.space.name,
+                )
+            )
+        elif proposal.state == "adopted":
+            decision = steps.latest_decision(proposal)
+            if decision is not None and rules.review_due(steps.current_review_on(decision), today):
+                tasks.append(
+                    Task(
+                        N_("A decision in %(space)s is due for review"),
+                        "decisions.show",
+                        args,
+                        proposal.space.name,
+                    )
+                )
+    return tasks
+
+
+TASK_PROVIDERS.append(_home_tasks)

@@ -407,3 +407,43 @@ def test_the_demo_shows_each_kind_of_decision(client):
     public = _text(client.get(f"/decisions/{named.id}"))
     assert "<strong>Owen</strong>" in public  # he agreed to be named
     assert "three in January" in public
+
+
+def test_home_reminds_people_of_rounds_objections_and_reviews(client, circle):
+    c, p = circle
+    pid = _to_consent(client, c, p)
+    home = "/"
+    _as(client, p["owen"])
+    assert "Answer the consent round in" in _text(client.get(home))
+    client.post(f"{_base(c)}/{pid}/answers", data={"answer": "object", "reason": "Too soon."})
+    assert "Answer the consent round in" not in _text(client.get(home))
+    _as(client, p["olu"])  # observers don't answer
+    assert "Answer the consent round in" not in _text(client.get(home))
+
+    _as(client, p["sam"])
+    _step(client, c, pid, "integrate")
+    _as(client, p["jade"])
+    amended = {k: PROPOSAL[k] for k in ("driver", "text", "red_lines", "review_on")}
+    client.post(f"{_base(c)}/{pid}/amend", data={**amended, "change_note": "Later start."})
+    _as(client, p["owen"])
+    assert "meets your objection" in _text(client.get(home))
+    objection = db.session.scalars(select(Objection)).one()
+    client.post(f"{_base(c)}/{pid}/objections/{objection.id}", data={"outcome": "resolved"})
+    assert "meets your objection" not in _text(client.get(home))
+
+    _as(client, p["sam"])
+    _step(client, c, pid, "retest")
+    for key in ("jade", "kim", "owen", "fatima"):
+        _as(client, p[key])
+        client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"})
+    _as(client, p["sam"])
+    _step(client, c, pid, "adopt")
+    assert "is due for review" not in _text(client.get(home))
+    decision = db.session.scalars(select(Decision)).one()
+    decision.review_on = local_today()
+    db.session.commit()
+    for key in ("sam", "kim", "olu"):  # the whole circle is reminded
+        _as(client, p[key])
+        assert "is due for review" in _text(client.get(home)), key
+    _as(client, p["rhys"])
+    assert "is due for review" not in _text(client.get(home))
