@@ -447,3 +447,18 @@ def test_home_reminds_people_of_rounds_objections_and_reviews(client, circle):
         assert "is due for review" in _text(client.get(home)), key
     _as(client, p["rhys"])
     assert "is due for review" not in _text(client.get(home))
+
+
+def test_a_group_decides_whenever_it_likes(client):
+    group = f.space("Northside Tenants", kind="group")
+    sam, rhys, ann = f.person("Sam Taylor"), f.person("Rhys Jones"), f.person("Ann Bell")
+    f.member(sam, group, "facilitator")
+    f.member(rhys, group, "resident")
+    f.member(ann, group, "observer")
+    db.session.commit()
+    _as(client, rhys)
+    assert "Proposals and decisions" in _text(client.get(f"/spaces/{group.slug}"))
+    assert client.post(f"/decide/{group.slug}/new", data=PROPOSAL).status_code == 303
+    _as(client, ann)
+    assert PROPOSAL["title"] in _text(client.get(f"/decide/{group.slug}/"))
+    assert client.get(f"/decide/{group.slug}/new").status_code == 404  # observers don't propose
