@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from participate import create_app
 from participate.extensions import db

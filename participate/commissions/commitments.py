@@ -200,6 +200,8 @@ def _commitment_page(
     }
     answer_forms.update(forms.get("answer_forms") or {})
     history = sorted(commitment.updates, key=lambda u: (u.at, u.id), reverse=True)
+    from participate.stories import uses as story_uses  # stories built on the blueprint
+
     return render(
         "commissions/commitments/show.html",
         commission,
@@ -218,6 +220,9 @@ def _commitment_page(
         answer_forms=answer_forms,
         publish_form=PublishForm(formdata=None),
         STATUSES=rules.COMMITMENT_STATUSES,
+        stories_behind=story_uses.stories_behind(
+            "commitment", commitment.id, commission, current_user._get_current_object()
+        ),
     )
 
 

@@ -329,6 +329,8 @@ def _session_page(commission: Commission, s: CommissionSession, status: int = 20
     reply_for = forms.setdefault("reply_for_form", ReplyForForm(prefix="for", **fresh))
     reply_for.person_id.choices = people_choices(members)
 
+    from participate.stories import uses as story_uses  # stories built on the blueprint
+
     zone = place_zone()
     return render(
         "commissions/sessions/show.html",
@@ -380,6 +382,8 @@ def _session_page(commission: Commission, s: CommissionSession, status: int = 20
         ATTENDANCE=rules.ATTENDANCE,
         LIFEBUOY_KINDS=rules.LIFEBUOY_KINDS,
         ROUNDS=rules.ROUNDS,
+        story_quotes=story_uses.quotes_in("session_note", s.id, commission, person),
+        stories_behind=story_uses.stories_behind("session", s.id, commission, person),
         **forms,
     )
 

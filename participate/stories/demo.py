@@ -208,7 +208,7 @@ def _uses(commission, people: dict, stories: list[Story], shared_at) -> None:
         created_by_id=sam.id,
         created_at=later,
         hidden_at=later + timedelta(days=1),
-        hidden_reason="It could identify Jade's son's school. Jade and Sam are rewording it.",
+        hidden_reason="It could identify a child's school. It is being reworded with its teller.",
     )
     db.session.add_all([in_notes, in_book, hidden])
     db.session.flush()

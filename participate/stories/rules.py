@@ -100,8 +100,10 @@ def can_see_story(person, story, commission, today: date) -> bool:
         return False
     if story.hidden_at is not None:
         # Hidden by a facilitator: the teller and the facilitators (to look at it again).
-        return story.audience != "only_me" and _member(person, commission) and _facilitates(
-            person, commission
+        return (
+            story.audience != "only_me"
+            and _member(person, commission)
+            and _facilitates(person, commission)
         )
     if story.audience == "public":
         return True
@@ -321,3 +323,95 @@ def can_read_moderation_log(person, commission) -> bool:
 
 def can_acknowledge_support(person, commission) -> bool:
     return _member(person, commission) and _facilitates(person, commission)
+
+
+# --- safety (more) ---------------------------------------------------------------------------
+
+
+def can_flag_quote(person, quote, story, commission, today: date) -> bool:
+    """Members who can see a quote where it is shown (not the teller: it is their story)."""
+    return (
+        not _is_teller(person, story)
+        and _member(person, commission)
+        and can_see_quote(person, quote, story, commission, today)
+    )
+
+
+# --- uses (more) -----------------------------------------------------------------------------
+
+
+def can_see_themes(person, commission) -> bool:
+    """The commission's themes and the pages listing the stories linked to them: members."""
+    return _member(person, commission)
+
+
+def _story_state(story, today: date) -> str | None:
+    """Why nothing of the story is shown now, or None while it is live."""
+    if story.status == "withdrawn" or story.withdrawn_at is not None:
+        return "withdrawn"
+    if is_gone(story, today):
+        return "expired"
+    if story.status != "shared":
+        return "not_shared"
+    if story.hidden_at is not None:
+        return "story_hidden"
+    return None
+
+
+# What the teller reads under "where your story has been used", for a quote or a storybook.
+USE_STATES = {
+    "shown": N_("Shown now"),
+    "withdrawn": N_("Not shown: your story is withdrawn"),
+    "expired": N_("Not shown: the date you chose to take your story down has passed"),
+    "not_shared": N_("Not shown: your story is not shared at the moment"),
+    "story_hidden": N_("Not shown: your story is hidden by a facilitator"),
+    "quote_hidden": N_("Not shown: hidden by a facilitator"),
+    "no_quoting": N_("Not shown: you don't allow quoting now"),
+    "inside_only": N_("Not shown: you allow quoting only inside the commission now"),
+    "audience": N_("Not shown: your story isn't shared with this storybook's readers now"),
+}
+
+
+def quote_state(quote, story, today: date) -> str:
+    """A key of USE_STATES: 'shown' exactly when the quote's own consent check passes
+    (``quote_fits_storybook``/``can_see_quote`` for someone it reaches)."""
+    state = _story_state(story, today)
+    if state is not None:
+        return state
+    if quote.hidden_at is not None:
+        return "quote_hidden"
+    if quote_allowed(story, quote.reach, today):
+        return "shown"
+    return "inside_only" if story.quoting == "commission" else "no_quoting"
+
+
+def storybook_story_state(story, audience: str, today: date) -> str:
+    """A key of USE_STATES for a whole story in a storybook for ``audience``."""
+    state = _story_state(story, today)
+    if state is not None:
+        return state
+    return "shown" if story_fits_storybook(story, audience, today) else "audience"
+
+
+# --- storybooks (more) -----------------------------------------------------------------------
+
+
+def can_add_story_to_storybook(person, story, storybook, commission, today: date) -> bool:
+    """A curator puts in a whole story of the same commission that they can read and whose
+    teller's choices, now, allow the storybook's audience."""
+    return (
+        story.commission_id == storybook.commission_id
+        and can_curate_storybook(person, storybook, commission)
+        and story_fits_storybook(story, storybook.audience, today)
+        and can_see_story(person, story, commission, today)
+    )
+
+
+def storybook_withdrawn_line(story, audience: str, is_quote: bool, today: date) -> bool:
+    """In a storybook, where a story or quote has gone and its teller asked for a line: only
+    if the consent it was given reached this storybook's readers, so that the line tells
+    them nothing they could not already have seen."""
+    if not shows_withdrawn_line(story, today):
+        return False
+    reach = story.quoting if is_quote else story.audience
+    return reach == "public" or (audience == "commission" and reach == "commission")

@@ -83,7 +83,7 @@ def test_admin_filters_the_log(client):
     assert "A thing in the commission" in page and "Something else" not in page
     page = client.get("/admin/audit/?action=other.").get_data(as_text=True)
     assert "A thing in the commission" not in page and "Something else" in page
-    page = client.get("/admin/audit/?visibility=space&person=%d" % sam.id).get_data(as_text=True)
+    page = client.get(f"/admin/audit/?visibility=space&person={sam.id}").get_data(as_text=True)
     assert "A thing in the commission" in page and "Something else" not in page
     page = client.get("/admin/audit/?since=2000-01-01&until=2000-01-02").get_data(as_text=True)
     assert "Nothing matches these filters." in page
