@@ -398,11 +398,13 @@ def respond(
 
 
 def close_objection(objection: Objection, status: str, note: str, version_number: int) -> None:
-    """The objector agrees the amended version addresses it ('resolved') or withdraws it."""
+    """The objector agrees the amended version addresses it ('resolved') or withdraws it.
+    Their note is added after the notes from working on it, which stay."""
     objection.status = status
     objection.closed_at = utcnow()
     if note.strip():
-        objection.integration_note = note.strip()
+        earlier = (objection.integration_note or "").strip()
+        objection.integration_note = f"{earlier}\n\n{note.strip()}" if earlier else note.strip()
     if status == "resolved":
         objection.resolved_version_number = version_number
     record(

@@ -133,6 +133,29 @@ def _who(form, circle: Circle):
     return person, None
 
 
+def _recording(circle: Circle) -> bool:
+    """A facilitator writing down, in the room, what members say (not acting for one)."""
+    person = viewer()
+    return rules.is_facilitator(person, circle) and subject(circle).id == person.id
+
+
+def _record_choices(circle: Circle, done=frozenset()) -> list:
+    """Whose question, reaction or answer a facilitator is writing down (leaving out the
+    people in ``done``, who have been heard or have answered)."""
+    own = _("My own") if rules.decides(viewer(), circle) else _("Choose someone")
+    return people_choices([p for p in steps.deciders(circle) if p.id not in done], own)
+
+
+def _whose(form, circle: Circle, message: str):
+    """(member, recorded_by, unchosen). ``unchosen``: a facilitator, who doesn't answer
+    themself, sent the form without choosing whose it is; the field says so."""
+    member, recorded_by = _who(form, circle)
+    unchosen = recorded_by is None and _recording(circle) and not rules.decides(member, circle)
+    if unchosen:
+        form.for_person.errors = [*form.for_person.errors, message]
+    return member, recorded_by, unchosen
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -290,14 +313,30 @@ def _page_context(circle: Circle, proposal: Proposal, **forms):
         ids = [pid for pid in (rnd.speaking_order or []) if pid in by_id]
         ids += [p.id for p in deciders if p.id not in ids]
         order = [by_id[pid] for pid in ids]
-    record_choices = (
-        _deciders_choices(circle, _("My own")) if facilitating and acting.id == person.id else []
-    )
+    recording = _recording(circle)
+    not_yet = {  # whose turn a facilitator may still write down, in each form
+        "question_form": _record_choices(circle) if recording else [],
+        "reaction_form": _record_choices(circle, reacted) if recording else [],
+        "consent_form": _record_choices(circle, set(answered)) if recording else [],
+    }
     forms.setdefault("question_form", QuestionForm())
     forms.setdefault("reaction_form", ReactionForm())
     forms.setdefault("consent_form", ConsentForm())
-    for name in ("question_form", "reaction_form", "consent_form"):
-        forms[name].for_person.choices = record_choices or people_choices([], _("My own"))
+    for name, choices in not_yet.items():
+        forms[name].for_person.choices = choices or people_choices([], _("My own"))
+    # The first choice is "Choose someone": more than one means someone is left to record.
+    may_record = {name: len(choices) > 1 for name, choices in not_yet.items()}
+    visible = rules.results_visible(person, circle, proposal.hide_results, everyone)
+    # While answers are hidden, so are this round's objections (except to the objector).
+    hidden_round = (
+        rnd.id if rnd is not None and proposal.state == "consent" and not visible else None
+    )
+    objections = [
+        o for o in proposal.objections if o.round_id != hidden_round or o.raised_by_id == acting.id
+    ]
+    steps_here = rules.next_steps(person, circle, proposal, situation)
+    if proposal.state == "adopted" and not situation.review_due:
+        steps_here = []  # keep, amend or end: offered from the review date
     decision = steps.latest_decision(proposal)
     return dict(
         proposal=proposal,
@@ -309,25 +348,25 @@ def _page_context(circle: Circle, proposal: Proposal, **forms):
         reacted=reacted,
         answered=answered,
         everyone_answered=everyone,
-        results_visible=rules.results_visible(person, circle, proposal.hide_results, everyone),
+        results_visible=visible,
         situation=situation,
         quorum_met=rules.quorum_met(proposal, situation),
-        steps_here=rules.next_steps(person, circle, proposal, situation),
+        quorum_needed=-(-proposal.quorum_percent * situation.members // 100),
+        steps_here=steps_here,
         facilitating=facilitating,
-        recording=bool(record_choices),
+        recording=recording,
         may_ask=rules.can_ask(acting, circle, proposal, is_open)
-        or bool(record_choices)
-        and proposal.state == "clarifying",
+        or (may_record["question_form"] and proposal.state == "clarifying" and is_open),
         may_answer_questions=rules.can_answer_question(acting, circle, proposal),
         may_react=rules.can_react(acting, circle, proposal, is_open, acting.id in reacted)
-        or (bool(record_choices) and proposal.state == "reaction" and is_open),
+        or (may_record["reaction_form"] and proposal.state == "reaction" and is_open),
         may_respond=rules.can_respond(acting, circle, proposal, is_open, mine is not None)
-        or (bool(record_choices) and proposal.state == "consent" and is_open),
+        or (may_record["consent_form"] and proposal.state == "consent" and is_open),
         may_amend=rules.can_amend(acting, circle, proposal),
         mine=mine,
         acting=acting,
-        objections=proposal.objections,
-        may_close={o.id: rules.can_resolve(acting, o) for o in proposal.objections},
+        objections=objections,
+        may_close={o.id: rules.can_resolve(acting, o) for o in objections},
         decision=decision,
         review_on=steps.current_review_on(decision) if decision else None,
         today=today,
@@ -337,6 +376,7 @@ def _page_context(circle: Circle, proposal: Proposal, **forms):
         note_form=IntegrationNoteForm(),
         publish_form=PublishForm(published=proposal.published),
         INTEGRATION_PROMPTS=rules.INTEGRATION_PROMPTS,
+        REASON_NEEDED=rules.REQUIREMENTS["reason"][1],
         ANSWERS=rules.ANSWERS,
         OBJECTION_STATUSES=rules.OBJECTION_STATUSES,
         **forms,
@@ -358,7 +398,13 @@ def progress(slug: str, proposal_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     context = _page_context(circle, proposal)
-    context.update(circle=circle, space=circle.space, STATES=rules.STATES)
+    rnd = proposal.current_round
+    seen_round = request.args.get("round", type=int)
+    seen_state = request.args.get("state")
+    moved_on = (seen_round is not None and (rnd is None or rnd.id != seen_round)) or (
+        seen_state is not None and seen_state != proposal.state
+    )
+    context.update(circle=circle, space=circle.space, STATES=rules.STATES, moved_on=moved_on)
     return render_template("decisions/_progress.html", **context)
 
 
@@ -421,17 +467,25 @@ def ask(slug: str, proposal_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     form = QuestionForm()
-    form.for_person.choices = _deciders_choices(circle, _("My own"))
+    form.for_person.choices = _record_choices(circle)
     rnd = steps.current_round(proposal, "clarifying")
+    is_open = steps.round_open(rnd)
     valid = form.validate_on_submit()
-    member, recorded_by = _who(form, circle) if valid else (subject(circle), None)
-    if rnd is None or not rules.can_ask(member, circle, proposal, steps.round_open(rnd)):
+    member, recorded_by, unchosen = _whose(form, circle, _("Choose who asked it."))
+    if rnd is None or not (
+        rules.can_ask(member, circle, proposal, is_open) or (unchosen and is_open)
+    ):
         abort(404)
-    if not valid:
+    if not valid or unchosen:
         return _again(circle, proposal, "question_form", form, "questions")
     steps.ask(rnd, member, form.text.data.strip(), recorded_by)
     db.session.commit()
-    flash(_("Your question is asked."), "success")
+    flash(
+        _("%(name)s's question is asked.", name=member.chosen_name)
+        if recorded_by is not None
+        else _("Your question is asked."),
+        "success",
+    )
     return see_other(_proposal_url(circle, proposal, "questions"))
 
 
@@ -464,12 +518,15 @@ def react(slug: str, proposal_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     form = ReactionForm()
-    form.for_person.choices = _deciders_choices(circle, _("My own"))
+    form.for_person.choices = _record_choices(circle)
     rnd = steps.current_round(proposal, "reaction")
+    is_open = steps.round_open(rnd)
     valid = form.validate_on_submit()
-    member, recorded_by = _who(form, circle) if valid else (subject(circle), None)
+    member, recorded_by, unchosen = _whose(form, circle, _("Choose whose reaction it is."))
     already = rnd is not None and any(r.person_id == member.id for r in rnd.reactions)
-    if rnd is None or not rules.can_react(member, circle, proposal, steps.round_open(rnd), already):
+    if rnd is None or not (
+        rules.can_react(member, circle, proposal, is_open, already) or (unchosen and is_open)
+    ):
         if already:
             flash(
                 _("%(name)s has already been heard in this round.", name=member.chosen_name),
@@ -477,14 +534,19 @@ def react(slug: str, proposal_id: int):
             )
             return see_other(_proposal_url(circle, proposal, "reactions"))
         abort(404)
-    if not valid:
+    if not valid or unchosen:
         return _again(circle, proposal, "reaction_form", form, "reactions")
     try:
         steps.react(rnd, member, form.text.data.strip(), recorded_by)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # sent twice at once: the first one counts
-    flash(_("Heard."), "success")
+    flash(
+        _("%(name)s has been heard.", name=member.chosen_name)
+        if recorded_by is not None
+        else _("Thank you: you have been heard."),
+        "success",
+    )
     return see_other(_proposal_url(circle, proposal, "reactions"))
 
 
@@ -497,15 +559,16 @@ def respond(slug: str, proposal_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     form = ConsentForm()
-    form.for_person.choices = _deciders_choices(circle, _("My own"))
+    form.for_person.choices = _record_choices(circle)
     rnd = steps.current_round(proposal, "consent")
+    is_open = steps.round_open(rnd)
     valid = form.validate_on_submit()
-    member, recorded_by = _who(form, circle) if valid else (subject(circle), None)
+    member, recorded_by, unchosen = _whose(form, circle, _("Choose whose answer it is."))
     already = rnd is not None and any(r.person_id == member.id for r in rnd.responses)
-    if rnd is None or not rules.can_respond(
-        member, circle, proposal, steps.round_open(rnd), already
+    if rnd is None or not (
+        rules.can_respond(member, circle, proposal, is_open, already) or (unchosen and is_open)
     ):
-        if already or (rnd is not None and not steps.round_open(rnd)):
+        if already or (rnd is not None and not is_open):
             flash(
                 _("%(name)s has already answered in this round.", name=member.chosen_name)
                 if already
@@ -518,7 +581,7 @@ def respond(slug: str, proposal_id: int):
     if valid and problems:
         form.reason.errors = [*form.reason.errors, *(_(p) for p in problems)]
         valid = False
-    if not valid:
+    if not valid or unchosen:
         return _again(circle, proposal, "consent_form", form, "consent")
     try:
         steps.respond(
@@ -537,7 +600,12 @@ def respond(slug: str, proposal_id: int):
         db.session.rollback()
         flash(_("%(name)s has already answered in this round.", name=member.chosen_name), "error")
         return see_other(_proposal_url(circle, proposal, "consent"))
-    flash(_("Your answer is in."), "success")
+    flash(
+        _("%(name)s's answer is in.", name=member.chosen_name)
+        if recorded_by is not None
+        else _("Your answer is in."),
+        "success",
+    )
     return see_other(_proposal_url(circle, proposal, "consent"))
 
 
