@@ -203,15 +203,13 @@ def _close_round(proposal: Proposal) -> None:
 
 
 def speaking_order(circle: Circle, chosen: list[int] | None, seed: int | None = None) -> list[int]:
-    """The order people are heard in reactions: the facilitator's, or a random one. Anyone
-    left out of a chosen order is heard after, in name order."""
+    """The order people are heard in reactions: the facilitator's, then anyone they left
+    out in a random order (everyone at random when they chose nobody)."""
     people = [p.id for p in deciders(circle)]
-    if chosen:
-        first = [pid for pid in chosen if pid in people]
-        return first + [pid for pid in people if pid not in first]
-    rng = random.Random(seed)  # noqa: S311 - fairness of turn order, not security
-    rng.shuffle(people)
-    return people
+    first = [pid for pid in (chosen or []) if pid in people]
+    rest = [pid for pid in people if pid not in first]
+    random.Random(seed).shuffle(rest)  # noqa: S311 - fairness of turn order, not security
+    return first + rest
 
 
 def take(

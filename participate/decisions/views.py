@@ -46,6 +46,7 @@ from participate.web.htmx import form_errors, is_htmx, see_other
 bp = Blueprint("decisions", __name__, url_prefix="/decide")
 
 VERSION_FIELDS = ("driver", "text", "red_lines", "review_on")
+STOP_POLLING = 286  # htmx stops polling an element when its answer has this status
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -383,18 +384,41 @@ def _page_context(circle: Circle, proposal: Proposal, **forms):
     )
 
 
+def _stories(circle: Circle, kind: str, target_id: int) -> dict:
+    """In a commission: the stories behind this and the quotes in it, each through its
+    teller's consent now (stories.uses asks stories.rules)."""
+    if circle.commission is None:
+        return {"story_quotes": [], "stories_behind": []}
+    from participate.stories import uses
+
+    person = viewer()
+    return {
+        "story_quotes": uses.quotes_in(kind, target_id, circle.commission, person)
+        if kind == "proposal"
+        else [],
+        "stories_behind": uses.stories_behind(kind, target_id, circle.commission, person),
+    }
+
+
 @bp.get("/<slug>/<int:proposal_id>")
 @login_required
 def show(slug: str, proposal_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
-    return render("decisions/show.html", circle, **_page_context(circle, proposal))
+    return render(
+        "decisions/show.html",
+        circle,
+        **_page_context(circle, proposal),
+        **_stories(circle, "proposal", proposal.id),
+    )
 
 
 @bp.get("/<slug>/<int:proposal_id>/progress")
-@login_required
 def progress(slug: str, proposal_id: int):
-    """The round's progress, for everyone in the room: htmx asks every few seconds."""
+    """The round's progress, for everyone in the room: htmx asks every few seconds. Signed
+    out meanwhile: an empty answer with htmx's "stop polling" status, not a sign-in page."""
+    if not current_user.is_authenticated:
+        return "", STOP_POLLING
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     context = _page_context(circle, proposal)
@@ -414,6 +438,7 @@ def _again(circle: Circle, proposal: Proposal, form_name: str, form, anchor: str
     if is_htmx():
         return see_other(_proposal_url(circle, proposal, anchor))
     context = _page_context(circle, proposal, **{form_name: form})
+    context.update(_stories(circle, "proposal", proposal.id))
     return render("decisions/show.html", circle, status=422, **context)
 
 
@@ -446,7 +471,7 @@ def step(slug: str, proposal_id: int):
         today,
         reason=form.reason.data or "",
         closes_at=_end_of(form.closes_on.data),
-        order=None,
+        order=_chosen_order(circle),
         next_review_on=form.next_review_on.data,
     )
     if not done:
@@ -456,6 +481,17 @@ def step(slug: str, proposal_id: int):
     db.session.commit()
     flash(_("Done: %(state)s.", state=_(rules.STATES[proposal.state])), "success")
     return see_other(_proposal_url(circle, proposal))
+
+
+def _chosen_order(circle: Circle) -> list[int] | None:
+    """The speaking order a facilitator numbered (``order-<person id>`` fields), or None for
+    a random one. Numbers that aren't whole numbers are ignored."""
+    numbered = []
+    for person in steps.deciders(circle):
+        value = request.form.get(f"order-{person.id}", "").strip()
+        if value.isdigit():
+            numbered.append((int(value), person.chosen_name, person.id))
+    return [pid for _n, _name, pid in sorted(numbered)] or None
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -880,6 +916,7 @@ def record_page(slug: str, proposal_id: int):
         public=False,
         ANSWERS=rules.ANSWERS,
         OBJECTION_STATUSES=rules.OBJECTION_STATUSES,
+        **_stories(circle, "decision", decision.id),
     )
 
 

@@ -258,12 +258,22 @@ def quote_fits_storybook(quote, story, audience: str, today: date) -> bool:
 QUOTE_PLACES = {
     "session_note": N_("The notes of a session"),
     "storybook": N_("A storybook"),
+    "proposal": N_("A proposal"),
 }
 
 
 def may_place_quote_in_session(person, commission) -> bool:
     """Session notes are the facilitators' to keep."""
     return _member(person, commission) and _facilitates(person, commission)
+
+
+def may_place_quote_in_proposal(person, proposal, commission) -> bool:
+    """A proposal still being decided: its proposer and the facilitators add quotes to it."""
+    return (
+        _member(person, commission)
+        and proposal.state in ("draft", "clarifying", "reaction", "consent", "integrating")
+        and (_facilitates(person, commission) or person.id == proposal.proposer_id)
+    )
 
 
 def _words(text: str) -> str:

@@ -29,6 +29,7 @@ from participate.clock import local_today
 from participate.commissions import rules as commission_rules
 from participate.commissions.models import Commission, CommissionSession, Commitment
 from participate.commissions.views import bp, load_commission, render, viewer
+from participate.decisions.models import Decision, Proposal
 from participate.extensions import db
 from participate.stories import markdown, rules
 from participate.stories import views as story_views
@@ -106,6 +107,8 @@ class TargetKind:
     title: Callable[[object], str]
     url: Callable[[Commission, object], str]
     model: type
+    # Is this object part of the commission? (Most things carry its id.)
+    belongs: Callable[[object, Commission], bool] = lambda obj, c: obj.commission_id == c.id
 
 
 def _sessions(commission: Commission) -> list[CommissionSession]:
@@ -137,6 +140,31 @@ def session_title(s: CommissionSession) -> str:
     return _("%(title)s, %(day)s", title=s.title, day=format_datetime(s.starts_at, "d MMMM yyyy"))
 
 
+def _proposals(commission: Commission) -> list[Proposal]:
+    return db.session.scalars(
+        select(Proposal)
+        .where(Proposal.space_id == commission.space_id)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    ).all()
+
+
+def _decisions(commission: Commission) -> list[Decision]:
+    return db.session.scalars(
+        select(Decision)
+        .join(Proposal, Proposal.id == Decision.proposal_id)
+        .where(Proposal.space_id == commission.space_id)
+        .order_by(Decision.adopted_at.desc(), Decision.id.desc())
+    ).all()
+
+
+def _decision_title(d: Decision) -> str:
+    return _(
+        "%(title)s, agreed %(day)s",
+        title=d.proposal.title,
+        day=format_datetime(d.adopted_at, "d MMMM yyyy"),
+    )
+
+
 TARGET_KINDS: dict[str, TargetKind] = {
     "theme": TargetKind(
         _themes,
@@ -156,6 +184,20 @@ TARGET_KINDS: dict[str, TargetKind] = {
         lambda c, t: url_for("commissions.commitment", slug=c.space.slug, commitment_id=t.id),
         Commitment,
     ),
+    "proposal": TargetKind(
+        _proposals,
+        lambda p: p.title,
+        lambda c, p: url_for("decisions.show", slug=c.space.slug, proposal_id=p.id),
+        Proposal,
+        lambda p, c: p.space_id == c.space_id,
+    ),
+    "decision": TargetKind(
+        _decisions,
+        _decision_title,
+        lambda c, d: url_for("decisions.record_page", slug=c.space.slug, proposal_id=d.proposal_id),
+        Decision,
+        lambda d, c: d.proposal.space_id == c.space_id,
+    ),
 }
 
 
@@ -171,7 +213,7 @@ def _target(commission: Commission, kind: str, target_id: int) -> Target | None:
     """What a link points at, if it is still there and in this commission."""
     known = TARGET_KINDS.get(kind)
     obj = db.session.get(known.model, target_id) if known is not None else None
-    if obj is None or obj.commission_id != commission.id:
+    if obj is None or not known.belongs(obj, commission):
         return None
     return Target(kind, obj, known.title(obj), known.url(commission, obj))
 
@@ -230,6 +272,12 @@ def _quote_places(person, story: Story, commission: Commission, today: date) -> 
     ):
         for s in _sessions(commission):
             places[f"session-{s.id}"] = Place("session_note", s, "commission", session_title(s))
+    if rules.may_quote(person, story, "commission", commission, today):
+        for proposal in _proposals(commission):
+            if rules.may_place_quote_in_proposal(person, proposal, commission):
+                places[f"proposal-{proposal.id}"] = Place(
+                    "proposal", proposal, "commission", proposal.title
+                )
     storybooks = db.session.scalars(
         select(Storybook)
         .where(Storybook.commission_id == commission.id)
@@ -322,7 +370,9 @@ def story_quote(slug: str, story_id: int):
     record(
         "story.quoted",
         "Quoted part of a story in "
-        + ("the notes of a session" if place.used_in == "session_note" else "a storybook"),
+        + {"session_note": "the notes of a session", "proposal": "a proposal"}.get(
+            place.used_in, "a storybook"
+        ),
         quote,
         space=commission.space,
         visibility="private",
@@ -341,6 +391,16 @@ def story_quote(slug: str, story_id: int):
                 "commissions.session",
                 slug=slug,
                 session_id=place.target.id,
+                _anchor="story-quotes",
+            )
+        )
+    if place.used_in == "proposal":
+        flash(_("The quote is in the proposal %(title)s.", title=place.target.title), "success")
+        return see_other(
+            url_for(
+                "decisions.show",
+                slug=slug,
+                proposal_id=place.target.id,
                 _anchor="story-quotes",
             )
         )

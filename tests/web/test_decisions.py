@@ -462,3 +462,31 @@ def test_a_group_decides_whenever_it_likes(client):
     _as(client, ann)
     assert PROPOSAL["title"] in _text(client.get(f"/decide/{group.slug}/"))
     assert client.get(f"/decide/{group.slug}/new").status_code == 404  # observers don't propose
+
+
+def test_polling_after_signing_out_stops_quietly(client, circle):
+    c, p = circle
+    pid = _to_consent(client, c, p)
+    _as(client, None)
+    response = client.get(f"{_base(c)}/{pid}/progress", headers={"HX-Request": "true"})
+    assert response.status_code == 286 and response.data == b""
+
+
+def test_the_facilitator_sets_the_speaking_order_or_leaves_it_random(client, circle):
+    c, p = circle
+    _as(client, p["jade"])
+    client.post(f"{_base(c)}/new", data=PROPOSAL)
+    pid = _proposal().id
+    _as(client, p["sam"])
+    _step(client, c, pid, "open_clarifying")
+    page = _text(client.get(f"{_base(c)}/{pid}"))
+    assert f'name="order-{p["owen"].id}"' in page
+    _step(client, c, pid, "open_reaction", **{f"order-{p['owen'].id}": "1",
+                                              f"order-{p['fatima'].id}": "2",
+                                              f"order-{p['kim'].id}": "x"})
+    order = _proposal().current_round.speaking_order
+    assert order[:2] == [p["owen"].id, p["fatima"].id]
+    assert sorted(order[2:]) == sorted([p["jade"].id, p["kim"].id])
+    listing = _text(client.get(f"{_base(c)}/{pid}"))
+    assert listing.index("Owen Price") < listing.index("Fatima Khan") < listing.index(
+        "Kim Lee", listing.index("Fatima Khan"))

@@ -730,3 +730,47 @@ def test_members_can_flag_a_quote_where_they_see_it_but_its_teller_cannot(client
     assert client.get(flag).status_code == 200
     _as(client, p["teller"])
     assert "Worried about this quote?" not in _text(client.get(page))
+
+
+@pytest.mark.parametrize("audience,readers", [
+    ("commission", {"teller", "community", "civic", "facilitator", "observer"}),
+    ("cohort", {"teller", "community", "facilitator"}),
+    ("facilitators", {"teller", "facilitator"}),
+])
+def test_a_proposal_shows_its_quotes_and_the_stories_behind_it(client, place, audience, readers):
+    from participate.decisions.models import Proposal, ProposalVersion
+
+    c, p, _session, _commitment, _theme = place
+    c.proposals_opened_on = c.starts_on
+    proposal = Proposal(space_id=c.space_id, proposer_id=p["teller"].id, title="Named contacts")
+    db.session.add(proposal)
+    db.session.flush()
+    db.session.add(ProposalVersion(proposal_id=proposal.id, number=1, driver="Why",
+                                   text="What", review_on=c.starts_on))
+    story = _story(c, p["teller"], audience=audience, title="Passed from desk to desk")
+    db.session.commit()
+    page = f"/decide/{c.space.slug}/{proposal.id}"
+
+    # The proposer quotes the story into their proposal and links it.
+    _as(client, p["facilitator"])
+    form = _text(client.get(f"{_base(c)}/stories/{story.id}/quote"))
+    assert f'value="proposal-{proposal.id}"' in form
+    assert client.post(f"{_base(c)}/stories/{story.id}/quote", data={
+        "excerpt": EXCERPT, "place": f"proposal-{proposal.id}"}).status_code == 303
+    assert client.post(f"{_base(c)}/stories/{story.id}/links", data={
+        "target": f"proposal-{proposal.id}", "note": "Why we propose it"}).status_code == 303
+    for who in ROLES:
+        if who == "stranger":
+            continue
+        _as(client, p[who])
+        html = _text(client.get(page))
+        # Quoting "inside the commission": every member sees the quote on the proposal...
+        assert EXCERPT in html, who
+        # ...and the story behind it only if they may read the story.
+        assert ("Passed from desk to desk" in html) is (who in readers), who
+    _as(client, p["teller"])
+    client.post(f"{_base(c)}/stories/{story.id}/withdraw")
+    for who in ("facilitator", "civic"):
+        _as(client, p[who])
+        html = _text(client.get(page))
+        assert EXCERPT not in html and "Passed from desk to desk" not in html
