@@ -2,13 +2,16 @@
 
 - "A named contact for council tax arrears": agreed a month ago after Owen's objection was
   worked on and met by version 2; published; review in five months;
-- "Evening sessions at the library": in its consent round, with Fatima's open objection;
+- "Evening sessions at the library": in its consent round, with Fatima's open objection, and
+  Dot's story behind it (linked and quoted);
 - "Travel costs paid upfront": agreed last spring, now past its review date.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
 
 from participate.decisions.models import (
     ConsentResponse,
@@ -21,6 +24,7 @@ from participate.decisions.models import (
     Reaction,
 )
 from participate.extensions import db
+from participate.stories.models import Quote, Story, StoryLink
 
 
 def _at(day: date, hour: int = 11) -> datetime:
@@ -286,6 +290,33 @@ def load(commission, people: dict, today: date) -> None:
             (kayleigh, "stand_aside", "Evenings are hard for me, but I won't stop others."),
         ],
     )
+
+    # Dot's story is where the evening sessions started: linked, and quoted in the proposal.
+    hub = db.session.scalar(
+        select(Story).where(
+            Story.commission_id == commission.id, Story.title == "Getting to the hub"
+        )
+    )
+    if hub is not None:
+        db.session.add(
+            StoryLink(
+                story_id=hub.id,
+                target_kind="proposal",
+                target_id=evening.proposal.id,
+                note="Dot's story is where this proposal started.",
+                created_by_id=sam.id,
+            )
+        )
+        db.session.add(
+            Quote(
+                story_id=hub.id,
+                excerpt="Without a lift I can't get to anything after four o'clock.",
+                reach="commission",
+                used_in="proposal",
+                used_in_id=evening.proposal.id,
+                created_by_id=sam.id,
+            )
+        )
 
     # 3. Agreed last spring, now past its review date.
     travel = _Builder(

@@ -400,6 +400,8 @@ def test_the_demo_shows_each_kind_of_decision(client):
     assert "Due for review" in listing and "Evening sessions at the library" in listing
     page = _text(client.get(f"/decide/{slug}/{evening.id}"))
     assert "3 of 6 have answered." in page and "The library shuts at seven" in page
+    assert "Getting to the hub" in page  # the story behind it, which Sam may read
+    assert "anything after four o&#39;clock" in page  # and the quote from it
     adopt = _text(client.post(f"/decide/{slug}/{evening.id}/step", data={"action": "adopt"},
                               follow_redirects=True))
     assert "An objection is still open" in adopt

@@ -76,7 +76,7 @@ def test_demo_has_themes_links_an_open_flag_and_a_call_for_support(app):
     assert {t.name for t in db.session.scalars(select(Theme))} == {
         "Getting around", "The cost of school"}
     kinds = {link.target_kind for link in db.session.scalars(select(StoryLink))}
-    assert kinds == {"theme", "session", "commitment"}
+    assert kinds == {"theme", "session", "commitment", "proposal"}
     flag = db.session.scalars(select(StoryFlag)).one()
     assert flag.outcome is None and flag.story.title == "Why I'm here"
     entry = db.session.scalars(select(ModerationEntry)).one()
