@@ -27,8 +27,19 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in items]
 
 
-def _choices(mapping: dict) -> list[SelectChoice]:
+def labelled(mapping: dict) -> list[SelectChoice]:
+    """Options from a {value: N_ label} dict, the labels translated when shown."""
     return choices((key, _l(label)) for key, label in mapping.items())
+
+
+def int_or_none(value) -> int | None:
+    """A select's value as a whole number; None for 'nobody chosen' or anything else."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class _NewPassword:
@@ -105,7 +116,7 @@ class ProfileForm(FlaskForm):
     )
     notification_choice = RadioField(
         _l("Emails from us"),
-        choices=_choices(rules.NOTIFICATION_CHOICES),
+        choices=labelled(rules.NOTIFICATION_CHOICES),
         validators=[InputRequired()],
     )
 
@@ -158,7 +169,7 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)])
     kind = RadioField(
         _l("Kind of organisation"),
-        choices=_choices(rules.ORGANISATION_KINDS),
+        choices=labelled(rules.ORGANISATION_KINDS),
         validators=[InputRequired(_l("Choose a kind."))],
     )
     description = TextAreaField(
@@ -171,7 +182,7 @@ class SpaceForm(FlaskForm):
     # Commissions are set up from their own page, which adds the phase plan and charter.
     kind = RadioField(
         _l("Kind of space"),
-        choices=_choices({k: v for k, v in rules.SPACE_KINDS.items() if k != "commission"}),
+        choices=labelled({k: v for k, v in rules.SPACE_KINDS.items() if k != "commission"}),
         validators=[InputRequired(_l("Choose a kind."))],
     )
     organisation_id = SelectField(

@@ -27,14 +27,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from participate.accounts.forms import choices, strip_whitespace
+from participate.accounts.forms import choices, int_or_none, labelled, strip_whitespace
 from participate.accounts.rules import MEMBERSHIP_STATUSES
 from participate.clock import place_zone
 from participate.commissions import rules
-
-
-def _labelled(mapping: dict):
-    return choices((key, _l(label)) for key, label in mapping.items())
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -87,7 +83,7 @@ class CommissionForm(FlaskForm):
     i_facilitate = BooleanField(_l("I will be one of its facilitators"), default=True)
     focus = RadioField(
         _l("My focus as a facilitator"),
-        choices=_labelled(rules.FACILITATOR_FOCUSES),
+        choices=labelled(rules.FACILITATOR_FOCUSES),
         default="administration",
         validators=[Optional()],
     )
@@ -145,10 +141,10 @@ class CharterForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    status = SelectField(_l("Taking part"), choices=_labelled(MEMBERSHIP_STATUSES))
+    status = SelectField(_l("Taking part"), choices=labelled(MEMBERSHIP_STATUSES))
     focus = SelectField(
         _l("Focus"),
-        choices=choices([("", _l("No particular focus"))]) + _labelled(rules.FACILITATOR_FOCUSES),
+        choices=choices([("", _l("No particular focus"))]) + labelled(rules.FACILITATOR_FOCUSES),
         validators=[Optional()],
     )
 
@@ -209,20 +205,11 @@ class PersonField(SelectField):
     """Choose a person from a list the view fills in; the first line asks to choose."""
 
     def __init__(self, label, message, **kwargs):
-        super().__init__(label, coerce=_int_or_none, validators=[InputRequired(message)], **kwargs)
+        super().__init__(label, coerce=int_or_none, validators=[InputRequired(message)], **kwargs)
 
     def pre_validate(self, form):
         if self.data is not None and self.data not in {c.value for c in self.choices}:
             raise ValidationError(_("Choose someone from the list."))
-
-
-def _int_or_none(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def people_choices(people, nobody: str | None = None) -> list:
@@ -473,7 +460,7 @@ class ContactForm(FlaskForm):
     person_id = PersonField(_l("Who"), _l("Choose who you were in touch with."))
     kind = RadioField(
         _l("How"),
-        choices=_labelled(rules.CONTACT_KINDS),
+        choices=labelled(rules.CONTACT_KINDS),
         validators=[InputRequired(_l("Choose how you were in touch."))],
     )
     on = StringField(

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from participate.decisions import steps
 from participate.decisions.models import (
     ConsentResponse,
     Decision,
@@ -108,11 +109,13 @@ class _Builder:
         db.session.flush()
         return objections
 
-    def adopt(self, days_later: int, review_on: date, answers: list) -> Decision:
+    def adopt(self, days_later: int, review_on: date) -> Decision:
         self.day += timedelta(days=days_later)
-        self.proposal.rounds[-1].closed_at = _at(self.day, 10)
+        consent = self.proposal.rounds[-1]
+        consent.closed_at = _at(self.day, 10)
         db.session.flush()
         db.session.refresh(self.proposal)
+        db.session.refresh(consent)
         version = self.proposal.version
         self.proposal.state = "adopted"
         self.proposal.updated_at = _at(self.day)
@@ -123,36 +126,7 @@ class _Builder:
             adopted_at=_at(self.day),
             adopted_by_id=self.sam.id,
             review_on=review_on,
-            record={
-                "answers": [
-                    {
-                        "person_id": p.id,
-                        "name": p.chosen_name,
-                        "answer": a,
-                        "reason": r,
-                        "source": "online",
-                    }
-                    for p, a, r in answers
-                ],
-                "objections": [
-                    {
-                        "id": o.id,
-                        "raised_by_id": o.raised_by_id,
-                        "name": o.raised_by.chosen_name,
-                        "name_in_public": o.name_in_public,
-                        "reasoning": o.reasoning,
-                        "paramount": o.paramount,
-                        "status": o.status,
-                        "integration_note": o.integration_note,
-                        "objected_to_version": o.version_number,
-                        "resolved_version": o.resolved_version_number,
-                    }
-                    for o in self.proposal.objections
-                ],
-                "driver": version.driver,
-                "red_lines": version.red_lines,
-                "versions": len(self.proposal.versions),
-            },
+            record=steps.decision_record(self.proposal, consent.responses),
         )
         db.session.add(decision)
         return decision
@@ -259,7 +233,7 @@ def load(commission, people: dict, today: date) -> None:
         (helen, "consent", None),
     ]
     named.answers(second_consent, final)
-    named.adopt(1, today + timedelta(days=150), final)
+    named.adopt(1, today + timedelta(days=150))
     named.proposal.published = True
 
     # 2. In its consent round, with an open objection.
@@ -341,5 +315,5 @@ def load(commission, people: dict, today: date) -> None:
         (helen, "consent", None),
     ]
     travel.answers(travel_consent, rows)
-    travel.adopt(1, today - timedelta(days=10), rows)
+    travel.adopt(1, today - timedelta(days=10))
     db.session.flush()

@@ -15,19 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from participate.accounts.forms import choices, strip_whitespace
+from participate.accounts.forms import choices, int_or_none, labelled, strip_whitespace
 from participate.decisions import rules
-
-
-def _labelled(mapping: dict):
-    return choices((key, _l(label)) for key, label in mapping.items())
-
-
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
 
 
 class VersionFields(FlaskForm):
@@ -63,7 +52,7 @@ class ProposalForm(VersionFields):
         filters=[strip_whitespace],
     )
     proposer_id = SelectField(
-        _l("Whose proposal is it?"), coerce=_int_or_none, validators=[Optional()]
+        _l("Whose proposal is it?"), coerce=int_or_none, validators=[Optional()]
     )
     quorum_percent = IntegerField(
         _l("How many of the circle must answer before it can be agreed (per cent)"),
@@ -101,7 +90,7 @@ class StepForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    for_person = SelectField(_l("Asked by"), coerce=_int_or_none, validators=[Optional()])
+    for_person = SelectField(_l("Asked by"), coerce=int_or_none, validators=[Optional()])
     text = TextAreaField(
         _l("Your question"),
         description=_l("Questions only, to understand the proposal. Opinions come next."),
@@ -116,7 +105,7 @@ class AnswerForm(FlaskForm):
 
 
 class ReactionForm(FlaskForm):
-    for_person = SelectField(_l("Whose reaction"), coerce=_int_or_none, validators=[Optional()])
+    for_person = SelectField(_l("Whose reaction"), coerce=int_or_none, validators=[Optional()])
     text = TextAreaField(
         _l("Your reaction"),
         description=_l("How you feel about it, what you like, what worries you."),
@@ -125,10 +114,10 @@ class ReactionForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
-    for_person = SelectField(_l("Whose answer"), coerce=_int_or_none, validators=[Optional()])
+    for_person = SelectField(_l("Whose answer"), coerce=int_or_none, validators=[Optional()])
     answer = RadioField(
         _l("Your answer"),
-        choices=_labelled(rules.ANSWERS),
+        choices=labelled(rules.ANSWERS),
         validators=[InputRequired(_l("Choose consent, stand aside or object."))],
     )
     reason = TextAreaField(

@@ -269,11 +269,11 @@ def take(
     return verdict
 
 
-def _adopt(proposal: Proposal, by: Person) -> Decision:
-    """The decision record, frozen as things stand at adoption."""
-    consent = next(r for r in reversed(proposal.rounds) if r.kind == "consent")
+def decision_record(proposal: Proposal, responses) -> dict:
+    """Who answered and how, each objection and how it changed the proposal, as they stand
+    now: frozen into the decision when it is agreed."""
     version = proposal.version
-    snapshot = {
+    return {
         "answers": [
             {
                 "person_id": r.person_id,
@@ -282,7 +282,7 @@ def _adopt(proposal: Proposal, by: Person) -> Decision:
                 "reason": r.reason,
                 "source": r.source,
             }
-            for r in consent.responses
+            for r in responses
             if r.counts
         ],
         "objections": [
@@ -304,6 +304,13 @@ def _adopt(proposal: Proposal, by: Person) -> Decision:
         "red_lines": version.red_lines,
         "versions": len(proposal.versions),
     }
+
+
+def _adopt(proposal: Proposal, by: Person) -> Decision:
+    """The decision record, frozen as things stand at adoption."""
+    consent = next(r for r in reversed(proposal.rounds) if r.kind == "consent")
+    version = proposal.version
+    snapshot = decision_record(proposal, consent.responses)
     decision = Decision(
         proposal_id=proposal.id,
         version_number=version.number,

@@ -7,21 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from participate.accounts.forms import choices, strip_whitespace
+from participate.accounts.forms import int_or_none, labelled, strip_whitespace
 from participate.stories import rules
-
-
-def _labelled(mapping: dict):
-    return choices((key, _l(label)) for key, label in mapping.items())
-
-
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class StoryForm(FlaskForm):
@@ -29,7 +16,7 @@ class StoryForm(FlaskForm):
 
     template = RadioField(
         _l("How would you like to tell it?"),
-        choices=_labelled(rules.TEMPLATES),
+        choices=labelled(rules.TEMPLATES),
         default="free",
         validators=[InputRequired(_l("Choose how you'd like to tell it."))],
     )
@@ -58,13 +45,13 @@ class StoryForm(FlaskForm):
     )
     audience = RadioField(
         _l("Who can read it"),
-        choices=_labelled(rules.AUDIENCES),
+        choices=labelled(rules.AUDIENCES),
         default="only_me",
         validators=[InputRequired(_l("Choose who can read it."))],
     )
     attribution = RadioField(
         _l("How you are named"),
-        choices=_labelled(rules.ATTRIBUTIONS),
+        choices=labelled(rules.ATTRIBUTIONS),
         default="first_name",
         validators=[InputRequired(_l("Choose how you are named."))],
     )
@@ -76,7 +63,7 @@ class StoryForm(FlaskForm):
     )
     quoting = RadioField(
         _l("Quoting parts of it"),
-        choices=_labelled(rules.QUOTING),
+        choices=labelled(rules.QUOTING),
         default="none",
         validators=[InputRequired(_l("Choose whether people may quote it."))],
     )
@@ -94,7 +81,7 @@ class StoryForm(FlaskForm):
 class NewStoryForm(StoryForm):
     """A facilitator may write a story down with a member who is there and agrees."""
 
-    teller_id = SelectField(_l("Whose story is it?"), coerce=_int_or_none, validators=[Optional()])
+    teller_id = SelectField(_l("Whose story is it?"), coerce=int_or_none, validators=[Optional()])
     consent = BooleanField(_l("They are here and agreed that I write this down with them"))
 
 

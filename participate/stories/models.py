@@ -169,9 +169,7 @@ class StorybookItem(db.Model):
 
     __tablename__ = "storybook_item"
     __table_args__ = (
-        CheckConstraint(
-            "(story_id IS NULL) <> (quote_id IS NULL)", name="story_or_quote"
-        ),
+        CheckConstraint("(story_id IS NULL) <> (quote_id IS NULL)", name="story_or_quote"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -214,9 +212,7 @@ class ModerationEntry(db.Model):
     Members read it; it never holds the words of the story or quote."""
 
     __tablename__ = "story_moderation"
-    __table_args__ = (
-        CheckConstraint("action IN ('hidden', 'shown_again')", name="action"),
-    )
+    __table_args__ = (CheckConstraint("action IN ('hidden', 'shown_again')", name="action"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commission_id: Mapped[int] = mapped_column(ForeignKey("commission.id"), index=True)

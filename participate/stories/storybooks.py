@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from participate.accounts.forms import choices, strip_whitespace
+from participate.accounts.forms import choices, int_or_none, strip_whitespace
 from participate.accounts.models import Space
 from participate.audit import record
 from participate.clock import local_today
@@ -127,13 +127,6 @@ def contents(storybook: Storybook, today: date) -> Contents:
 # --- forms -------------------------------------------------------------------------------------
 
 
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class StorybookForm(FlaskForm):
     title = StringField(
         _l("Title"),
@@ -171,7 +164,7 @@ class AddStoryForm(FlaskForm):
     story_id = SelectField(
         _l("Story"),
         description=_l("Only stories whose tellers' choices allow this storybook's readers now."),
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validate_choice=False,
     )
 

@@ -385,6 +385,8 @@ def test_the_demo_shows_each_kind_of_decision(client):
     assert named.state == "adopted" and named.published
     [objection] = named.objections
     assert (objection.status, objection.resolved_version_number) == ("resolved", 2)
+    record = db.session.scalars(select(Decision).where(Decision.proposal_id == named.id)).one()
+    assert len(record.record["answers"]) == 6 and record.record["versions"] == 2
     evening = proposals["Evening sessions at the library"]
     assert evening.state == "consent"
     assert [o.status for o in evening.objections] == ["open"]
