@@ -69,7 +69,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from participate import demo
     from participate.accounts.cli import accounts_cli
+    from participate.budgeting.cli import budgeting_cli
 
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(budgeting_cli)
     return app

@@ -36,3 +36,24 @@ def test_demo_command_prints_the_sign_ins(app):
     assert "facilitator@porthaven.example" in result.output and "porthaven-demo" in result.output
     again = app.test_cli_runner().invoke(args=["demo"])
     assert "already loaded" in again.output
+
+
+def test_the_tally_command_counts_a_pabulib_file(app, tmp_path):
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data" / "pabulib"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["budgeting", "tally", str(data / "Poland_Wroclaw_2017.pb")])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["rule"] == "greedy-no-skip" and out["selected"] == ["10", "18", "50", "260", "675"]
+    assert out["cost"] == 3970000
+    other = runner.invoke(args=["budgeting", "tally", str(data / "Poland_Wroclaw_2017.pb"),
+                                "--rule", "greedy"])
+    assert json.loads(other.output)["cost"] >= out["cost"]
+    bad = tmp_path / "bad.pb"
+    bad.write_text("META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\n"
+                   "project_id;cost\n1;x\nVOTES\nvoter_id;vote\n")
+    failed = runner.invoke(args=["budgeting", "tally", str(bad)])
+    assert failed.exit_code != 0 and "line 7" in failed.output

@@ -1,0 +1,1 @@
+"""Participatory budgeting: grant rounds, proposals, ballots and fair counting."""
