@@ -167,3 +167,4 @@ def test_equal_shares_invariants(e):
     supported = {pid for pid, n in tally.votes(e).items() if n}
     if not tally.exhaustive(e, add1.selected) and not supported <= set(add1.selected):
         assert tally.mes(e, add1.per_voter + 1).cost > e.budget
+
