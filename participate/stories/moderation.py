@@ -58,28 +58,25 @@ class FlagForm(FlaskForm):
     )
 
 
-class HideForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Why hide it?"),
+def _reason_field(label, required) -> TextAreaField:
+    """A facilitator's reason: members read it in the moderation log, the teller is told."""
+    return TextAreaField(
+        label,
         description=_READ_BY_ALL,
         validators=[
-            DataRequired(_l("Write why it is hidden: the teller is told.")),
+            DataRequired(required),
             Length(max=300, message=_l("Keep it to 300 characters or fewer.")),
         ],
         filters=[strip_whitespace],
     )
+
+
+class HideForm(FlaskForm):
+    reason = _reason_field(_l("Why hide it?"), _l("Write why it is hidden: the teller is told."))
 
 
 class ShowAgainForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Why show it again?"),
-        description=_READ_BY_ALL,
-        validators=[
-            DataRequired(_l("Write why it can show again.")),
-            Length(max=300, message=_l("Keep it to 300 characters or fewer.")),
-        ],
-        filters=[strip_whitespace],
-    )
+    reason = _reason_field(_l("Why show it again?"), _l("Write why it can show again."))
 
 
 class ButtonForm(FlaskForm):
