@@ -14,12 +14,12 @@ Rules (names as the command line and pabulib use them):
 
 Under the Method of Equal Shares a voter's utility for a project they approved is its cost (the
 convention of equalshares.net and pabulib), and for a cumulative ballot the points they gave it.
-Ties: lower cost, then more votes, then project id. Arithmetic is exact (integers and
-``Fraction``).
+Ties: lower cost, then more votes, then project id. Arithmetic is exact: integers, and
+rationals (gmpy2's ``mpq``, the same arithmetic as ``Fraction`` done in C).
 
-Voters whose ballots are the same are counted together, and voters who have paid for the same
-projects in the same way have the same money left, so the work grows with the number of
-different ballots and of such groups, not with the number of voters.
+Voters whose ballots are the same are counted together, and voters with the same money left
+are alike from then on, so the work grows with the number of different ballots and of
+different amounts left, not with the number of voters.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+from gmpy2 import mpq as Q
 
 APPROVAL = "approval"
 CUMULATIVE = "cumulative"
@@ -180,7 +182,7 @@ def mes(e: Election, per_voter: int | Fraction | None = None, rule: str = "mes")
     outcome may cost more than the budget when ``per_voter`` is raised (add1 checks it)."""
     if e.voters == 0:
         return Outcome(rule, (), 0, {p.id: Reason("no_votes") for p in e.projects}, None)
-    share = Fraction(e.budget, e.voters) if per_voter is None else Fraction(per_voter)
+    share = Q(e.budget, e.voters) if per_voter is None else Q(per_voter)
     cost = {p.id: p.cost for p in e.projects}
     approval = e.kind == APPROVAL
 
@@ -192,13 +194,17 @@ def mes(e: Election, per_voter: int | Fraction | None = None, rule: str = "mes")
     ballots = _distinct_ballots(e)
     classes: list[dict] = [{"money": share, "ballots": list(range(len(ballots)))}]
 
-    def supporters(klass: dict) -> dict[str, Counter]:
+    def supporters(klass: dict) -> dict[str, dict[int, int]]:
         """project -> {weight: voters} among this class."""
-        found: dict[str, Counter] = defaultdict(Counter)
+        found: dict[str, dict[int, int]] = {}
         for b in klass["ballots"]:
             ballot, count = ballots[b]
             for pid, weight in ballot.items():
-                found[pid][weight] += count
+                weights = found.get(pid)
+                if weights is None:
+                    found[pid] = {weight: count}
+                else:
+                    weights[weight] = weights.get(weight, 0) + count
         return found
 
     for klass in classes:
@@ -212,15 +218,19 @@ def mes(e: Election, per_voter: int | Fraction | None = None, rule: str = "mes")
 
     while True:
         best = None  # (rho, tie key, pid)
-        for pid in remaining:
-            entries = []  # (money per voter, utility per voter, voters)
-            for klass in classes:
-                for weight, n in klass["support"].get(pid, {}).items():
-                    if klass["money"] > 0:
-                        entries.append((klass["money"], utility(pid, weight), n))
-            if sum(m * n for m, _u, n in entries) < cost[pid]:
+        # Each project's supporters who still have money: (money each, utility each, voters).
+        entries: dict[str, list] = {pid: [] for pid in remaining}
+        for klass in classes:
+            money = klass["money"]
+            if money > 0:
+                for pid, weights in klass["support"].items():
+                    if pid in entries:
+                        for weight, n in weights.items():
+                            entries[pid].append((money, utility(pid, weight), n))
+        for pid, rows in entries.items():
+            if sum(m * n for m, _u, n in rows) < cost[pid]:
                 continue
-            rho = _price(entries, cost[pid])
+            rho = _price(rows, cost[pid])
             key = (rho, tie(by_id[pid]))
             if best is None or key < best[:2]:
                 best = (rho, key[1], pid)
@@ -229,38 +239,38 @@ def mes(e: Election, per_voter: int | Fraction | None = None, rule: str = "mes")
         rho, _key, pid = best
         remaining.discard(pid)
         selected.append(pid)
-        most, payers = Fraction(0), 0
-        new_classes = []
+        most, payers = Q(0), 0
+        by_money: dict = {}  # voters left with the same money are alike from now on
         for klass in classes:
             weights = klass["support"].get(pid)
             if not weights:
-                new_classes.append(klass)
+                _merge(by_money, klass["money"], klass["ballots"], klass["support"])
                 continue
             split: dict[int, list[int]] = defaultdict(list)
             rest = []
             for b in klass["ballots"]:
                 weight = ballots[b][0].get(pid)
                 (split[weight].append(b) if weight else rest.append(b))
-            if rest:
-                kept = {"money": klass["money"], "ballots": rest}
-                kept["support"] = supporters(kept)
-                new_classes.append(kept)
+            rest_support = {p: dict(w) for p, w in klass["support"].items()}
             for weight, members in split.items():
                 pay = min(klass["money"], rho * utility(pid, weight))
-                paid = {"money": klass["money"] - pay, "ballots": members}
-                paid["support"] = supporters(paid)
-                new_classes.append(paid)
+                paid = {"ballots": members}
+                paid_support = supporters(paid)
+                _subtract(rest_support, paid_support)
+                _merge(by_money, klass["money"] - pay, members, paid_support)
                 if pay > 0:
                     payers += sum(ballots[b][1] for b in members)
                     most = max(most, pay)
-        classes = new_classes
+            if rest:
+                _merge(by_money, klass["money"], rest, rest_support)
+        classes = list(by_money.values())
         reasons[pid] = Reason("won", payers=payers, paid=most)
 
     counted = votes(e)
     for pid in remaining:
         money = sum(
             (k["money"] * n for k in classes for n in k["support"].get(pid, {}).values()),
-            Fraction(0),
+            Q(0),
         )
         status = "no_votes" if counted[pid] == 0 else "too_few_shares"
         reasons[pid] = Reason(status, supporters_money=money)
@@ -268,11 +278,35 @@ def mes(e: Election, per_voter: int | Fraction | None = None, rule: str = "mes")
     return Outcome(rule, tuple(selected), sum(cost[p] for p in selected), reasons, share, least)
 
 
+def _merge(by_money: dict, money, members: list[int], support: dict) -> None:
+    """Add voters to the class of those with this much money left."""
+    klass = by_money.get(money)
+    if klass is None:
+        by_money[money] = {"money": money, "ballots": list(members), "support": support}
+        return
+    klass["ballots"].extend(members)
+    for pid, weights in support.items():
+        mine = klass["support"].setdefault(pid, {})
+        for weight, n in weights.items():
+            mine[weight] = mine.get(weight, 0) + n
+
+
+def _subtract(support: dict, part: dict) -> None:
+    for pid, weights in part.items():
+        mine = support[pid]
+        for weight, n in weights.items():
+            mine[weight] -= n
+            if not mine[weight]:
+                del mine[weight]
+        if not mine:
+            del support[pid]
+
+
 def _price(entries: list[tuple[Fraction, int, int]], cost: int) -> Fraction:
     """The smallest rho with sum(voters * min(money, rho * utility)) == cost: voters who can't
     pay rho * utility pay all they have. (The caller checked they can pay it between them.)"""
     entries = sorted(entries, key=lambda e: e[0] / e[1])
-    still_to_pay = Fraction(cost)
+    still_to_pay = Q(cost)
     utility_left = sum(u * n for _m, u, n in entries)
     for money, u, n in entries:
         rho = still_to_pay / utility_left
