@@ -17,17 +17,20 @@ convention of equalshares.net and pabulib), and for a cumulative ballot the poin
 Ties: lower cost, then more votes, then project id. Arithmetic is exact: integers, and
 rationals (gmpy2's ``mpq``, the same arithmetic as ``Fraction`` done in C).
 
-Voters whose ballots are the same are counted together, and voters with the same money left
-are alike from then on, so the work grows with the number of different ballots and of
-different amounts left, not with the number of voters.
+Voters whose ballots are the same are counted together, and so are voters with the same money
+left and the same utility for a project when its price is worked out, so the work grows with
+the number of different ballots and of different amounts left, not with the number of voters.
+``mes-add1`` does not count again at every share: it skips the shares at which it can prove
+that the outcome stays the same (see ``mes_add1``), with the same result as counting at each.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import ceil
 
 from gmpy2 import mpq as Q
 
@@ -177,137 +180,197 @@ def _distinct_ballots(e: Election) -> list[tuple[dict[str, int], int]]:
     ]
 
 
+@dataclass
+class _Run:
+    """One count of equal shares at one share per voter.
+
+    ``keys`` and ``totals`` are, for every round (and once more after the last), each
+    project's key (rho, tie order), None if its supporters can't pay for it, and its
+    supporters' money: add1 uses them to guess how far the outcome stays the same."""
+
+    share: object  # mpq
+    selected: list[int] = field(default_factory=list)
+    won: list[Reason] = field(default_factory=list)
+    keys: list[list] = field(default_factory=list)
+    totals: list[list] = field(default_factory=list)
+    money: list = field(default_factory=list)  # money left, per distinct ballot
+    proved: bool = True  # a run that follows another: whether it proved the shares between
+    agree: int | None = None  # if not: the round where the proof failed
+
+    def win_key(self, r: int) -> tuple:
+        return self.keys[r][self.selected[r]]
+
+
+class _EqualShares:
+    """An election made ready for counting equal shares, many times and at any share.
+
+    Voters with the same ballot always have the same money, so money is kept per distinct
+    ballot. For each project, its supporters who still have money are kept together by
+    (money, utility), with their total: a price depends only on those groups, so only
+    projects whose supporters just paid are priced again."""
+
+    def __init__(self, e: Election):
+        self.e = e
+        ballots = _distinct_ballots(e)
+        index = {p.id: j for j, p in enumerate(e.projects)}
+        self.cost = [p.cost for p in e.projects]
+        tie = _tie_key(e)
+        self.tie = [tie(p) for p in e.projects]
+        self.approval = e.kind == APPROVAL
+        self.voters = [n for _b, n in ballots]
+        # Per distinct ballot: (project, utility) for each project on it.
+        self.ballots = [
+            [(index[pid], self.cost[index[pid]] if self.approval else w) for pid, w in b.items()]
+            for b, _n in ballots
+        ]
+        # The same, as numbers ("slots") standing for (project, utility) pairs.
+        self.slots = sorted({item for items in self.ballots for item in items})
+        slot = {item: s for s, item in enumerate(self.slots)}
+        self.slots_of = [[slot[item] for item in items] for items in self.ballots]
+        self.supporters: list[list[tuple[int, int]]] = [[] for _p in e.projects]
+        # Per project: {utility: voters}, the groups before anyone has paid.
+        self.start: list[dict[int, int]] = [{} for _p in e.projects]
+        for b, items in enumerate(self.ballots):
+            for j, u in items:
+                self.supporters[j].append((b, u))
+                self.start[j][u] = self.start[j].get(u, 0) + self.voters[b]
+        # Per project: its price if all its supporters paid in proportion to their utility,
+        # the lowest it can ever be (a guide for add1's guesses).
+        self.floor = [
+            Q(c, sum(u * n for u, n in s.items())) if s else None
+            for c, s in zip(self.cost, self.start, strict=True)
+        ]
+
+    def _key(self, j: int, group: dict, total, weight: int):
+        """(rho, tie order) of project j, or None if its supporters can't pay for it."""
+        if total < self.cost[j]:
+            return None
+        entries = [(m, u, n) for (m, u), n in group.items()]
+        # Approval: every supporter's utility is the cost, so order by money alone.
+        entries.sort(key=None if self.approval else (lambda e: e[0] / e[1]))
+        return (_price(entries, self.cost[j], weight), self.tie[j])
+
+    def run(self, share, follow: _Run | None = None, finish: bool = True) -> _Run:
+        """Count at ``share`` each. With ``follow`` (a run at a smaller share), choose the
+        projects ``follow`` chose, in its order, while that proves that every share from
+        ``follow.share`` to this one gives the same outcome (see mes_add1). Where the proof
+        fails, ``proved`` becomes False and the count stops, or with ``finish`` goes on as
+        at any share: the rounds before were proved to be this share's rounds. So a run
+        that proved it, or finished, is the count at this share."""
+        run = _Run(Q(share))
+        share = run.share
+        projects = range(len(self.cost))
+        money = run.money = [share] * len(self.ballots)
+        if share > 0:
+            groups = [{(share, u): n for u, n in s.items()} for s in self.start]
+            totals = [share * sum(s.values()) for s in self.start]
+            weights = [sum(u * n for u, n in s.items()) for s in self.start]
+        else:
+            groups, totals = [{} for _j in projects], [Q(0) for _j in projects]
+            weights = [0 for _j in projects]
+        keys = [self._key(j, groups[j], totals[j], weights[j]) for j in projects]
+        remaining = set(projects)
+        while True:
+            r = len(run.selected)
+            run.keys.append(list(keys))
+            run.totals.append(list(totals))
+            candidates = [(keys[j], j) for j in remaining if keys[j] is not None]
+            if follow is not None:
+                if r < len(follow.selected):
+                    w = follow.selected[r]
+                    key = keys[w]
+                    others = [c[0] for c in candidates if c[1] != w]
+                    bar = follow.win_key(r)
+                    proof = key is not None and key <= bar and (not others or bar < min(others))
+                else:
+                    proof = not candidates  # nothing more is affordable at this share
+                if not proof:
+                    run.proved, run.agree = False, r
+                    if not finish:
+                        break
+                    follow = None  # count on, as at any share
+                elif r == len(follow.selected):
+                    break
+            if follow is None:
+                if not candidates:
+                    break
+                key, w = min(candidates)
+            rho = key[0]
+            remaining.discard(w)
+            run.selected.append(w)
+            # Supporters with the same money and utility pay the same: find each payment once,
+            # and move voters between the other projects' groups in bulk.
+            paying: dict[tuple, list[int]] = {}  # (money, utility) -> ballots
+            for b, u in self.supporters[w]:
+                if money[b]:
+                    paying.setdefault((money[b], u), []).append(b)
+            most, payers, dirty = Q(0), 0, set()
+            for (m, u), members in paying.items():
+                pay = min(m, rho * u)
+                left = m - pay
+                moved: dict[int, int] = {}  # slot -> voters
+                voters = 0
+                for b in members:
+                    money[b] = left
+                    n = self.voters[b]
+                    voters += n
+                    for s in self.slots_of[b]:
+                        moved[s] = moved.get(s, 0) + n
+                if pay:
+                    payers += voters
+                    most = max(most, pay)
+                for s, n in moved.items():
+                    j, uj = self.slots[s]
+                    if j in remaining:
+                        group = groups[j]
+                        old = (m, uj)
+                        group[old] -= n
+                        if not group[old]:
+                            del group[old]
+                        if left:
+                            new = (left, uj)
+                            group[new] = group.get(new, 0) + n
+                        else:
+                            weights[j] -= uj * n
+                        totals[j] -= pay * n
+                        dirty.add(j)
+            for j in dirty:
+                keys[j] = self._key(j, groups[j], totals[j], weights[j])
+            run.won.append(Reason("won", payers=payers, paid=most))
+        return run
+
+    def cost_of(self, run: _Run) -> int:
+        return sum(self.cost[j] for j in run.selected)
+
+    def outcome(self, run: _Run, rule: str) -> Outcome:
+        ids = [p.id for p in self.e.projects]
+        reasons = {ids[j]: reason for j, reason in zip(run.selected, run.won, strict=True)}
+        for j, money in enumerate(run.totals[-1]):
+            if j not in run.selected:
+                status = "too_few_shares" if self.supporters[j] else "no_votes"
+                reasons[ids[j]] = Reason(status, supporters_money=money)
+        selected = tuple(ids[j] for j in run.selected)
+        least = min(run.money)
+        return Outcome(rule, selected, self.cost_of(run), reasons, run.share, least)
+
+
 def mes(e: Election, per_voter: int | Fraction | None = None, rule: str = "mes") -> Outcome:
     """Equal shares with ``per_voter`` money each (default: the budget shared equally). The
     outcome may cost more than the budget when ``per_voter`` is raised (add1 checks it)."""
     if e.voters == 0:
         return Outcome(rule, (), 0, {p.id: Reason("no_votes") for p in e.projects}, None)
     share = Q(e.budget, e.voters) if per_voter is None else Q(per_voter)
-    cost = {p.id: p.cost for p in e.projects}
-    approval = e.kind == APPROVAL
-
-    def utility(pid: str, weight: int) -> int:
-        return cost[pid] if approval else weight
-
-    # A class: voters who have paid for the same projects in the same way, so have the same
-    # money left; its distinct ballots, and its money left per voter.
-    ballots = _distinct_ballots(e)
-    classes: list[dict] = [{"money": share, "ballots": list(range(len(ballots)))}]
-
-    def supporters(klass: dict) -> dict[str, dict[int, int]]:
-        """project -> {weight: voters} among this class."""
-        found: dict[str, dict[int, int]] = {}
-        for b in klass["ballots"]:
-            ballot, count = ballots[b]
-            for pid, weight in ballot.items():
-                weights = found.get(pid)
-                if weights is None:
-                    found[pid] = {weight: count}
-                else:
-                    weights[weight] = weights.get(weight, 0) + count
-        return found
-
-    for klass in classes:
-        klass["support"] = supporters(klass)
-
-    remaining = {p.id for p in e.projects}
-    tie = _tie_key(e)
-    by_id = {p.id: p for p in e.projects}
-    selected: list[str] = []
-    reasons: dict[str, Reason] = {}
-
-    while True:
-        best = None  # (rho, tie key, pid)
-        # Each project's supporters who still have money: (money each, utility each, voters).
-        entries: dict[str, list] = {pid: [] for pid in remaining}
-        for klass in classes:
-            money = klass["money"]
-            if money > 0:
-                for pid, weights in klass["support"].items():
-                    if pid in entries:
-                        for weight, n in weights.items():
-                            entries[pid].append((money, utility(pid, weight), n))
-        for pid, rows in entries.items():
-            if sum(m * n for m, _u, n in rows) < cost[pid]:
-                continue
-            rho = _price(rows, cost[pid])
-            key = (rho, tie(by_id[pid]))
-            if best is None or key < best[:2]:
-                best = (rho, key[1], pid)
-        if best is None:
-            break
-        rho, _key, pid = best
-        remaining.discard(pid)
-        selected.append(pid)
-        most, payers = Q(0), 0
-        by_money: dict = {}  # voters left with the same money are alike from now on
-        for klass in classes:
-            weights = klass["support"].get(pid)
-            if not weights:
-                _merge(by_money, klass["money"], klass["ballots"], klass["support"])
-                continue
-            split: dict[int, list[int]] = defaultdict(list)
-            rest = []
-            for b in klass["ballots"]:
-                weight = ballots[b][0].get(pid)
-                (split[weight].append(b) if weight else rest.append(b))
-            rest_support = {p: dict(w) for p, w in klass["support"].items()}
-            for weight, members in split.items():
-                pay = min(klass["money"], rho * utility(pid, weight))
-                paid = {"ballots": members}
-                paid_support = supporters(paid)
-                _subtract(rest_support, paid_support)
-                _merge(by_money, klass["money"] - pay, members, paid_support)
-                if pay > 0:
-                    payers += sum(ballots[b][1] for b in members)
-                    most = max(most, pay)
-            if rest:
-                _merge(by_money, klass["money"], rest, rest_support)
-        classes = list(by_money.values())
-        reasons[pid] = Reason("won", payers=payers, paid=most)
-
-    counted = votes(e)
-    for pid in remaining:
-        money = sum(
-            (k["money"] * n for k in classes for n in k["support"].get(pid, {}).values()),
-            Q(0),
-        )
-        status = "no_votes" if counted[pid] == 0 else "too_few_shares"
-        reasons[pid] = Reason(status, supporters_money=money)
-    least = min(k["money"] for k in classes)
-    return Outcome(rule, tuple(selected), sum(cost[p] for p in selected), reasons, share, least)
+    count = _EqualShares(e)
+    return count.outcome(count.run(share), rule)
 
 
-def _merge(by_money: dict, money, members: list[int], support: dict) -> None:
-    """Add voters to the class of those with this much money left."""
-    klass = by_money.get(money)
-    if klass is None:
-        by_money[money] = {"money": money, "ballots": list(members), "support": support}
-        return
-    klass["ballots"].extend(members)
-    for pid, weights in support.items():
-        mine = klass["support"].setdefault(pid, {})
-        for weight, n in weights.items():
-            mine[weight] = mine.get(weight, 0) + n
-
-
-def _subtract(support: dict, part: dict) -> None:
-    for pid, weights in part.items():
-        mine = support[pid]
-        for weight, n in weights.items():
-            mine[weight] -= n
-            if not mine[weight]:
-                del mine[weight]
-        if not mine:
-            del support[pid]
-
-
-def _price(entries: list[tuple[Fraction, int, int]], cost: int) -> Fraction:
+def _price(entries: list[tuple[Fraction, int, int]], cost: int, utility: int) -> Fraction:
     """The smallest rho with sum(voters * min(money, rho * utility)) == cost: voters who can't
-    pay rho * utility pay all they have. (The caller checked they can pay it between them.)"""
-    entries = sorted(entries, key=lambda e: e[0] / e[1])
+    pay rho * utility pay all they have. ``entries`` (money, utility, voters) come in order of
+    money / utility, with ``utility`` their total; the caller checked that they can pay
+    between them."""
     still_to_pay = Q(cost)
-    utility_left = sum(u * n for _m, u, n in entries)
+    utility_left = utility
     for money, u, n in entries:
         rho = still_to_pay / utility_left
         if rho * u <= money:
@@ -326,24 +389,92 @@ def exhaustive(e: Election, selected: Iterable[str]) -> bool:
 
 def mes_add1(e: Election) -> Outcome:
     """Equal shares, completed by raising each voter's share one unit at a time (pabulib's
-    "add1"): keep the last outcome that fits the budget; stop once it is exhaustive."""
+    "add1"): keep the last outcome that fits the budget; stop once it is exhaustive.
+
+    The outcome changes at only a few shares, so most shares are skipped, but only where it is
+    proved that they give the same outcome. Take the count at share x, and a share y > x. As
+    long as the same projects are chosen in the same order, more money for each voter never
+    makes a project dearer: every voter's money left is a non-decreasing function of the
+    share (they pay min(money, rho * utility)), so every price rho is a non-increasing one,
+    and what x's voters can pay for, y's can too. So if in every round the winner's key (rho,
+    tie order) at x is below every other project's key at y (those y's voters can pay for),
+    then at any share s in between, winner's key at s <= winner's key at x < other's key at y
+    <= other's key at s: the winner wins at s too. And if after the last round y's voters can
+    pay for nothing more, neither can s's. Then every share from x to y gives x's outcome
+    (and the count following x's choices at y is y's count), so counting them one by one
+    would change nothing. Which y to try is only a guess (see ``_guess``); at y = x + 1, if
+    the proof fails, x + 1 is counted in full."""
     if e.voters == 0:
         return mes(e, rule="mes-add1")
-    share = e.budget // e.voters
-    best = None
-    supported = {pid for pid, n in votes(e).items() if n}
+    count = _EqualShares(e)
+    supported = {j for j, s in enumerate(count.supporters) if s}
+    run = count.run(e.budget // e.voters)
+    if count.cost_of(run) > e.budget:  # cannot happen, but be safe
+        return mes(e, Fraction(e.budget, e.voters), rule="mes-add1")
+    earlier = None  # a count at a smaller share that chose the same projects
+    step, failed = 1, None
     while True:
-        outcome = mes(e, share, rule="mes-add1")
-        if outcome.cost > e.budget:
+        chosen = set(run.selected)
+        left = e.budget - count.cost_of(run)
+        if supported <= chosen or all(
+            c > left for j, c in enumerate(count.cost) if j not in chosen
+        ):
+            break  # exhaustive, or every project anyone voted for is in
+        probe = count.run(run.share + step, follow=run, finish=step == 1)
+        if probe.proved:
+            earlier, run = run, probe
+            guess = _guess(count, run, earlier, run)
+            step = 2 * step if guess is None else max(1, guess)
+            if failed is not None and failed > run.share + 1:
+                step = min(step, failed - run.share - 1)  # short of where a proof failed
+            continue
+        if step > 1:
+            failed = probe.share
+            guess = _guess(count, run, run, probe)
+            step = step // 2 if guess is None or guess >= step else max(1, guess)
+            continue
+        failed = None
+        if count.cost_of(probe) > e.budget:  # the count at run.share + 1
             break
-        best = outcome
-        # Exhaustive, or every project anyone voted for is in: more money changes nothing.
-        if exhaustive(e, outcome.selected) or supported <= set(outcome.selected):
-            break
-        share += 1
-    if best is None:  # even floor(budget / voters) buys too much: cannot happen, but be safe
-        best = mes(e, Fraction(e.budget, e.voters), rule="mes-add1")
-    return best
+        earlier = run if probe.selected == run.selected else None
+        run = probe
+    return count.outcome(run, "mes-add1")
+
+
+def _guess(count: _EqualShares, base: _Run, a: _Run, b: _Run) -> int | None:
+    """How far above ``base`` a proof (see mes_add1) may hold, found by extending in a
+    straight line every price and every supporters' money from the counts ``a`` and ``b``
+    (at two shares, choosing the same projects). Only a guess: the proof decides."""
+    limit = None
+    span = b.share - a.share
+
+    def reach(at_a, at_b, level):
+        nonlocal limit
+        if at_a != at_b:
+            x = a.share + span * (level - at_a) / (at_b - at_a)
+            if x > base.share and (limit is None or x < limit):
+                limit = x
+
+    # The rounds in which a and b chose the same projects (a proof that failed stopped there).
+    rounds = min(len(run.keys) if run.agree is None else run.agree + 1 for run in (a, b))
+    for r in range(rounds):
+        done = set(base.selected[:r])
+        bar = base.win_key(r)[0] if r < len(base.selected) else None
+        for k, key_b in enumerate(b.keys[r]):
+            if k in done or (bar is not None and k == base.selected[r]):
+                continue
+            if bar is not None and (count.floor[k] is None or count.floor[k] > bar):
+                continue  # it never costs less than the winner did
+            key_a = a.keys[r][k]
+            if key_a is not None and key_b is not None and bar is not None:
+                reach(key_a[0], key_b[0], bar)  # its price falls to the winner's
+            elif key_b is not None and bar is not None and key_b[0] > bar:
+                continue  # it became affordable but still costs more
+            else:
+                reach(a.totals[r][k], b.totals[r][k], count.cost[k])  # it becomes affordable
+    if limit is None:
+        return None
+    return int(ceil(limit)) - 1 - int(base.share)
 
 
 def prefer(e: Election, a: Iterable[str], b: Iterable[str]) -> tuple[int, int]:

@@ -32,8 +32,9 @@ def test_greedy_skips_what_no_longer_fits_and_no_skip_stops_there():
 def test_greedy_ties_go_to_the_cheaper_then_the_more_voted_then_the_lower_id():
     e = election(100, {"b": 30, "a": 30, "c": 20}, [["a"], ["b"], ["c"]])
     assert tally.greedy(e).selected == ("c", "a", "b")
-    points = election(100, {"x": 10, "y": 10},
-                      [{"x": 2}, {"y": 1}, {"y": 1}], kind=tally.CUMULATIVE)
+    points = election(
+        100, {"x": 10, "y": 10}, [{"x": 2}, {"y": 1}, {"y": 1}], kind=tally.CUMULATIVE
+    )
     # both have 2 points; y has more voters.
     assert tally.greedy(points).selected == ("y", "x")
 
@@ -41,8 +42,7 @@ def test_greedy_ties_go_to_the_cheaper_then_the_more_voted_then_the_lower_id():
 def test_equal_shares_funds_what_a_minority_can_pay_for_with_its_share():
     # Budget 100, 4 voters with 25 each. Three back "big" (75), one backs "small" (25).
     # Greedy by votes: big, then small fits too. Equal shares: the same, each paying a share.
-    e = election(100, {"big": 75, "small": 25},
-                 [["big"], ["big"], ["big"], ["small"]])
+    e = election(100, {"big": 75, "small": 25}, [["big"], ["big"], ["big"], ["small"]])
     out = tally.mes(e)
     assert set(out.selected) == {"big", "small"} and out.cost == 100
     assert out.reasons["big"].payers == 3 and out.reasons["big"].paid == 25
@@ -61,8 +61,9 @@ def test_equal_shares_prefers_the_project_that_costs_its_supporters_least():
 
 def test_cumulative_equal_shares_uses_the_points_given():
     # 2 voters, budget 20. A gives 3 points to x, 1 to y; B gives 1 to x, 3 to y. Both cost 10.
-    e = election(20, {"x": 10, "y": 10}, [{"x": 3, "y": 1}, {"x": 1, "y": 3}],
-                 kind=tally.CUMULATIVE)
+    e = election(
+        20, {"x": 10, "y": 10}, [{"x": 3, "y": 1}, {"x": 1, "y": 3}], kind=tally.CUMULATIVE
+    )
     out = tally.mes(e)
     assert set(out.selected) == {"x", "y"} and out.cost == 20
 
@@ -86,8 +87,7 @@ def test_add1_keeps_the_last_outcome_that_fits():
 
 
 def test_comparison_takes_greedy_only_if_strictly_more_voters_prefer_it():
-    e = election(10, {"big": 10, "s1": 5, "s2": 5},
-                 [["big"], ["big"], ["big"], ["s1"], ["s2"]])
+    e = election(10, {"big": 10, "s1": 5, "s2": 5}, [["big"], ["big"], ["big"], ["s1"], ["s2"]])
     equal = tally.mes_add1(e)
     plain = tally.greedy(e)
     assert plain.selected == ("big",)
@@ -109,12 +109,15 @@ def _load(name: str) -> pabulib.PbFile:
     return pabulib.parse((DATA / f"{name}.pb").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", [
-    "Netherlands_Assen_2024",
-    "Poland_Swiecie_2023",
-    "Poland_Warszawa_2021_Mokotow",
-    "Poland_Wroclaw_2017",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Netherlands_Assen_2024",
+        "Poland_Swiecie_2023",
+        "Poland_Warszawa_2021_Mokotow",
+        "Poland_Wroclaw_2017",
+    ],
+)
 def test_the_rule_named_in_the_file_reproduces_the_official_outcome(name):
     pb = _load(name)
     rule = tally.PABULIB_RULES[pb.meta["rule"]]
@@ -140,9 +143,13 @@ def test_a_cumulative_election_is_counted_by_points():
 def elections(draw):
     n_projects = draw(st.integers(1, 5))
     costs = {f"p{i}": draw(st.integers(1, 60)) for i in range(n_projects)}
-    ballots = draw(st.lists(
-        st.lists(st.sampled_from(sorted(costs)), min_size=1, max_size=n_projects, unique=True),
-        min_size=1, max_size=8))
+    ballots = draw(
+        st.lists(
+            st.lists(st.sampled_from(sorted(costs)), min_size=1, max_size=n_projects, unique=True),
+            min_size=1,
+            max_size=8,
+        )
+    )
     budget = draw(st.integers(1, 150))
     return election(budget, costs, ballots)
 
@@ -168,3 +175,81 @@ def test_equal_shares_invariants(e):
     if not tally.exhaustive(e, add1.selected) and not supported <= set(add1.selected):
         assert tally.mes(e, add1.per_voter + 1).cost > e.budget
 
+
+# --- add1 skips shares only where the outcome provably stays the same ------------------------
+
+
+def _reference_mes(e, share):
+    """Equal shares voter by voter, the plain way: the projects chosen, in order."""
+    cost = {p.id: p.cost for p in e.projects}
+    voted = tally.votes(e)
+    money = [Fraction(int(share.numerator), int(share.denominator))] * e.voters
+    chosen = []
+    while True:
+        best = None
+        for pid in cost:
+            if pid in chosen:
+                continue
+            backers = [
+                (i, b[pid] if e.kind == tally.CUMULATIVE else cost[pid])
+                for i, b in enumerate(e.ballots)
+                if pid in b and money[i] > 0
+            ]
+            if sum(money[i] for i, _u in backers) < cost[pid]:
+                continue
+            # f(rho) = sum min(money, rho * utility) grows piecewise linearly; find f = cost.
+            for rho in sorted({money[i] / u for i, u in backers}):
+                if sum(min(money[i], rho * u) for i, u in backers) >= cost[pid]:
+                    break
+            capped = [i for i, u in backers if money[i] < rho * u]
+            rho = Fraction(cost[pid] - sum(money[i] for i in capped)) / sum(
+                u for i, u in backers if i not in capped
+            )
+            key = (rho, cost[pid], -voted[pid], tally.id_order(pid))
+            if best is None or key < best[0]:
+                best = (key, pid, backers)
+        if best is None:
+            return tuple(chosen)
+        (rho, *_tie), pid, backers = best
+        for i, u in backers:
+            money[i] -= min(money[i], rho * u)
+        chosen.append(pid)
+
+
+def _add1_one_unit_at_a_time(e):
+    share, best = e.budget // e.voters, None
+    supported = {pid for pid, n in tally.votes(e).items() if n}
+    while True:
+        out = tally.mes(e, share, rule="mes-add1")
+        if out.cost > e.budget:
+            return best
+        best = out
+        if tally.exhaustive(e, out.selected) or supported <= set(out.selected):
+            return best
+        share += 1
+
+
+@st.composite
+def varied_elections(draw):
+    kind = draw(st.sampled_from([tally.APPROVAL, tally.CUMULATIVE]))
+    n_projects = draw(st.integers(1, 6))
+    costs = {f"p{i}": draw(st.integers(1, 400)) for i in range(n_projects)}
+    ballot = st.dictionaries(
+        st.sampled_from(sorted(costs)),
+        st.integers(1, 5 if kind == tally.CUMULATIVE else 1),
+        min_size=1,
+        max_size=n_projects,
+    )
+    ballots = draw(st.lists(ballot, min_size=1, max_size=12))
+    budget = draw(st.integers(1, 1200))
+    return election(budget, costs, ballots, kind=kind)
+
+
+@settings(max_examples=300, deadline=None)
+@given(varied_elections())
+def test_add1_gives_what_raising_the_share_one_unit_at_a_time_gives(e):
+    fast = tally.mes_add1(e)
+    slow = _add1_one_unit_at_a_time(e)
+    assert (fast.selected, fast.per_voter, fast.cost) == (slow.selected, slow.per_voter, slow.cost)
+    assert fast.reasons == slow.reasons and fast.least_left == slow.least_left
+    assert fast.selected == _reference_mes(e, fast.per_voter)
