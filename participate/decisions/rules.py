@@ -139,11 +139,16 @@ class Situation:
     reason: str = ""  # the reason given with this step, if it needs one
 
 
+def quorum_needed(proposal, members: int) -> int:
+    """How many answers the quorum is: ``quorum_percent`` of the members, rounded up."""
+    return -(-proposal.quorum_percent * members // 100)
+
+
 def quorum_met(proposal, situation: Situation) -> bool:
     """Enough of the circle has answered the consent round (at least ``quorum_percent``)."""
     if situation.members <= 0:
         return False
-    return situation.answered * 100 >= proposal.quorum_percent * situation.members
+    return situation.answered >= quorum_needed(proposal, situation.members)
 
 
 # Each requirement: (test, why not, in plain words).
@@ -314,11 +319,14 @@ def check(action: str, person, circle, proposal, situation: Situation) -> Verdic
 
 
 def next_steps(person, circle, proposal, situation: Situation) -> list[tuple[Transition, Verdict]]:
-    """The steps this person could take from here, each with whether it is possible yet."""
+    """The steps this person could take from here, each with whether it is possible yet.
+    Keeping, amending or ending an agreed decision is offered only from its review date."""
     return [
         (t, check(t.action, person, circle, proposal, situation))
         for t in TRANSITIONS.values()
-        if proposal.state in t.sources and _who_may(t, person, circle, proposal)
+        if proposal.state in t.sources
+        and _who_may(t, person, circle, proposal)
+        and ("review_due" not in t.requires or situation.review_due)
     ]
 
 
@@ -339,6 +347,14 @@ def can_answer_question(person, circle, proposal) -> bool:
 def can_react(person, circle, proposal, round_open: bool, already: bool) -> bool:
     """Everyone is heard once in the reactions round."""
     return proposal.state == "reaction" and round_open and not already and decides(person, circle)
+
+
+def can_record_in_round(person, circle, proposal, kind: str, round_open: bool) -> bool:
+    """In the room, a facilitator writes down members' questions, reactions or answers while
+    that round is open (whose they are is checked with ``can_record_for``)."""
+    return (
+        is_facilitator(person, circle) and ROUND_OF_STATE.get(proposal.state) == kind and round_open
+    )
 
 
 def can_amend(person, circle, proposal) -> bool:
@@ -397,6 +413,21 @@ def can_resolve(person, objection) -> bool:
         person is not None
         and person.id == objection.raised_by_id
         and objection.status in LIVE_OBJECTION
+    )
+
+
+def sees_objection(person, objection, hidden_round_id: int | None) -> bool:
+    """While a consent round's answers are hidden (``hidden_round_id``), so are the objections
+    raised in it, except to the objector."""
+    return objection.round_id != hidden_round_id or (
+        person is not None and objection.raised_by_id == person.id
+    )
+
+
+def can_note_objection(person, acting, circle, proposal, objection) -> bool:
+    """Facilitators and the proposer write down how an open objection is being worked on."""
+    return objection.status in LIVE_OBJECTION and (
+        is_facilitator(person, circle) or is_proposer(acting, proposal)
     )
 
 

@@ -7,6 +7,7 @@ circle or a proposal exists gets 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, g, render_template, request, url_for
@@ -147,14 +148,36 @@ def _record_choices(circle: Circle, done=frozenset()) -> list:
     return people_choices([p for p in steps.deciders(circle) if p.id not in done], own)
 
 
-def _whose(form, circle: Circle, message: str):
-    """(member, recorded_by, unchosen). ``unchosen``: a facilitator, who doesn't answer
-    themself, sent the form without choosing whose it is; the field says so."""
+@dataclass
+class _Turn:
+    """Someone's question, reaction or consent answer as sent: the round it is for, whose it
+    is (a member a facilitator chose, the member acted for, or the viewer), who wrote it down,
+    and whether the form is fine so far."""
+
+    rnd: object
+    is_open: bool
+    member: Person
+    recorded_by: Person | None
+    valid: bool
+    unchosen: bool  # a facilitator sent it without choosing whose it is (the field says so)
+
+
+def _turn(circle: Circle, proposal: Proposal, kind: str, form, message: str) -> _Turn:
+    form.for_person.choices = _record_choices(circle)
+    rnd = steps.current_round(proposal, kind)
+    is_open = steps.round_open(rnd)
+    valid = form.validate_on_submit()
     member, recorded_by = _who(form, circle)
     unchosen = recorded_by is None and _recording(circle) and not rules.decides(member, circle)
     if unchosen:
         form.for_person.errors = [*form.for_person.errors, message]
-    return member, recorded_by, unchosen
+    if (
+        rnd is not None
+        and unchosen
+        and not rules.can_record_in_round(viewer(), circle, proposal, kind, is_open)
+    ):
+        abort(404)
+    return _Turn(rnd, is_open, member, recorded_by, valid and not unchosen, unchosen)
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -326,18 +349,18 @@ def _page_context(circle: Circle, proposal: Proposal, **forms):
     for name, choices in not_yet.items():
         forms[name].for_person.choices = choices or people_choices([], _("My own"))
     # The first choice is "Choose someone": more than one means someone is left to record.
-    may_record = {name: len(choices) > 1 for name, choices in not_yet.items()}
+    may_record = {
+        name: len(choices) > 1
+        and rules.can_record_in_round(person, circle, proposal, kind, is_open)
+        for (name, choices), kind in zip(
+            not_yet.items(), ("clarifying", "reaction", "consent"), strict=True
+        )
+    }
     visible = rules.results_visible(person, circle, proposal.hide_results, everyone)
-    # While answers are hidden, so are this round's objections (except to the objector).
     hidden_round = (
         rnd.id if rnd is not None and proposal.state == "consent" and not visible else None
     )
-    objections = [
-        o for o in proposal.objections if o.round_id != hidden_round or o.raised_by_id == acting.id
-    ]
-    steps_here = rules.next_steps(person, circle, proposal, situation)
-    if proposal.state == "adopted" and not situation.review_due:
-        steps_here = []  # keep, amend or end: offered from the review date
+    objections = [o for o in proposal.objections if rules.sees_objection(acting, o, hidden_round)]
     decision = steps.latest_decision(proposal)
     return dict(
         proposal=proposal,
@@ -352,22 +375,24 @@ def _page_context(circle: Circle, proposal: Proposal, **forms):
         results_visible=visible,
         situation=situation,
         quorum_met=rules.quorum_met(proposal, situation),
-        quorum_needed=-(-proposal.quorum_percent * situation.members // 100),
-        steps_here=steps_here,
+        quorum_needed=rules.quorum_needed(proposal, situation.members),
+        steps_here=rules.next_steps(person, circle, proposal, situation),
         facilitating=facilitating,
         recording=recording,
-        may_ask=rules.can_ask(acting, circle, proposal, is_open)
-        or (may_record["question_form"] and proposal.state == "clarifying" and is_open),
+        may_ask=rules.can_ask(acting, circle, proposal, is_open) or may_record["question_form"],
         may_answer_questions=rules.can_answer_question(acting, circle, proposal),
         may_react=rules.can_react(acting, circle, proposal, is_open, acting.id in reacted)
-        or (may_record["reaction_form"] and proposal.state == "reaction" and is_open),
+        or may_record["reaction_form"],
         may_respond=rules.can_respond(acting, circle, proposal, is_open, mine is not None)
-        or (may_record["consent_form"] and proposal.state == "consent" and is_open),
+        or may_record["consent_form"],
         may_amend=rules.can_amend(acting, circle, proposal),
         mine=mine,
         acting=acting,
         objections=objections,
         may_close={o.id: rules.can_resolve(acting, o) for o in objections},
+        may_note={
+            o.id: rules.can_note_objection(person, acting, circle, proposal, o) for o in objections
+        },
         decision=decision,
         review_on=steps.current_review_on(decision) if decision else None,
         today=today,
@@ -503,18 +528,15 @@ def ask(slug: str, proposal_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     form = QuestionForm()
-    form.for_person.choices = _record_choices(circle)
-    rnd = steps.current_round(proposal, "clarifying")
-    is_open = steps.round_open(rnd)
-    valid = form.validate_on_submit()
-    member, recorded_by, unchosen = _whose(form, circle, _("Choose who asked it."))
-    if rnd is None or not (
-        rules.can_ask(member, circle, proposal, is_open) or (unchosen and is_open)
+    turn = _turn(circle, proposal, "clarifying", form, _("Choose who asked it."))
+    member, recorded_by = turn.member, turn.recorded_by
+    if turn.rnd is None or not (
+        turn.unchosen or rules.can_ask(member, circle, proposal, turn.is_open)
     ):
         abort(404)
-    if not valid or unchosen:
+    if not turn.valid:
         return _again(circle, proposal, "question_form", form, "questions")
-    steps.ask(rnd, member, form.text.data.strip(), recorded_by)
+    steps.ask(turn.rnd, member, form.text.data.strip(), recorded_by)
     db.session.commit()
     flash(
         _("%(name)s's question is asked.", name=member.chosen_name)
@@ -554,14 +576,11 @@ def react(slug: str, proposal_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     form = ReactionForm()
-    form.for_person.choices = _record_choices(circle)
-    rnd = steps.current_round(proposal, "reaction")
-    is_open = steps.round_open(rnd)
-    valid = form.validate_on_submit()
-    member, recorded_by, unchosen = _whose(form, circle, _("Choose whose reaction it is."))
+    turn = _turn(circle, proposal, "reaction", form, _("Choose whose reaction it is."))
+    rnd, member, recorded_by = turn.rnd, turn.member, turn.recorded_by
     already = rnd is not None and any(r.person_id == member.id for r in rnd.reactions)
     if rnd is None or not (
-        rules.can_react(member, circle, proposal, is_open, already) or (unchosen and is_open)
+        turn.unchosen or rules.can_react(member, circle, proposal, turn.is_open, already)
     ):
         if already:
             flash(
@@ -570,7 +589,7 @@ def react(slug: str, proposal_id: int):
             )
             return see_other(_proposal_url(circle, proposal, "reactions"))
         abort(404)
-    if not valid or unchosen:
+    if not turn.valid:
         return _again(circle, proposal, "reaction_form", form, "reactions")
     try:
         steps.react(rnd, member, form.text.data.strip(), recorded_by)
@@ -595,16 +614,13 @@ def respond(slug: str, proposal_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     form = ConsentForm()
-    form.for_person.choices = _record_choices(circle)
-    rnd = steps.current_round(proposal, "consent")
-    is_open = steps.round_open(rnd)
-    valid = form.validate_on_submit()
-    member, recorded_by, unchosen = _whose(form, circle, _("Choose whose answer it is."))
+    turn = _turn(circle, proposal, "consent", form, _("Choose whose answer it is."))
+    rnd, member, recorded_by = turn.rnd, turn.member, turn.recorded_by
     already = rnd is not None and any(r.person_id == member.id for r in rnd.responses)
     if rnd is None or not (
-        rules.can_respond(member, circle, proposal, is_open, already) or (unchosen and is_open)
+        turn.unchosen or rules.can_respond(member, circle, proposal, turn.is_open, already)
     ):
-        if already or (rnd is not None and not is_open):
+        if already or (rnd is not None and not turn.is_open):
             flash(
                 _("%(name)s has already answered in this round.", name=member.chosen_name)
                 if already
@@ -614,10 +630,9 @@ def respond(slug: str, proposal_id: int):
             return see_other(_proposal_url(circle, proposal, "consent"))
         abort(404)
     problems = rules.response_problems(form.answer.data or "", form.reason.data or "")
-    if valid and problems:
+    if turn.valid and problems:
         form.reason.errors = [*form.reason.errors, *(_(p) for p in problems)]
-        valid = False
-    if not valid or unchosen:
+    if not turn.valid or problems:
         return _again(circle, proposal, "consent_form", form, "consent")
     try:
         steps.respond(
@@ -681,11 +696,11 @@ def versions(slug: str, proposal_id: int):
         "decisions/versions.html",
         circle,
         proposal=proposal,
-        changes=rules_changes(proposal),
+        changes=version_changes(proposal),
     )
 
 
-def rules_changes(proposal: Proposal) -> list[dict]:
+def version_changes(proposal: Proposal) -> list[dict]:
     """Each version beside the one before: which parts changed."""
     out, before = [], None
     for version in proposal.versions:
@@ -743,9 +758,7 @@ def objection_note(slug: str, proposal_id: int, objection_id: int):
     circle = load_circle(slug)
     proposal = load_proposal(circle, proposal_id)
     objection = _objection(proposal, objection_id)
-    if objection.status not in rules.LIVE_OBJECTION or not (
-        rules.is_facilitator(viewer(), circle) or rules.is_proposer(subject(circle), proposal)
-    ):
+    if not rules.can_note_objection(viewer(), subject(circle), circle, proposal, objection):
         abort(404)
     form = IntegrationNoteForm()
     if not form.validate_on_submit():

@@ -182,12 +182,13 @@ def _uses(commission, people: dict, stories: list[Story], shared_at) -> None:
             )
         )
 
+    notes_of = first_session.id if first_session is not None else None
     in_notes = Quote(
         story_id=said_yes.id,
         excerpt="nobody asked what it costs",
         reach="commission",
         used_in="session_note",
-        used_in_id=first_session.id if first_session is not None else None,
+        used_in_id=notes_of,
         created_by_id=sam.id,
         created_at=later,
     )
@@ -204,7 +205,7 @@ def _uses(commission, people: dict, stories: list[Story], shared_at) -> None:
         excerpt="my son's school kept sending letters home about uniform",
         reach="commission",
         used_in="session_note",
-        used_in_id=first_session.id if first_session is not None else None,
+        used_in_id=notes_of,
         created_by_id=sam.id,
         created_at=later,
         hidden_at=later + timedelta(days=1),

@@ -89,3 +89,7 @@ class WithdrawForm(FlaskForm):
     leave_withdrawn_line = BooleanField(
         _l('Leave a line saying "A story was withdrawn by its teller."')
     )
+
+
+class ButtonForm(FlaskForm):
+    """Nothing to fill in: a button that changes something, with its CSRF token."""

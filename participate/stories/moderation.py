@@ -29,8 +29,16 @@ from participate.commissions.models import Commission
 from participate.commissions.views import acting_subject, bp, load_commission, render
 from participate.extensions import db
 from participate.stories import rules
+from participate.stories.forms import ButtonForm
 from participate.stories.models import ModerationEntry, Quote, Story, StoryFlag
-from participate.stories.views import LIST_PANELS, STORY_PANELS, _load_story
+from participate.stories.views import (
+    LIST_PANELS,
+    STORY_PANELS,
+    _load_story,
+    _stories,
+    _stories_url,
+    _story_url,
+)
 from participate.text import N_
 from participate.web.home import TASK_PROVIDERS, Task
 from participate.web.htmx import see_other
@@ -79,10 +87,6 @@ class ShowAgainForm(FlaskForm):
     reason = _reason_field(_l("Why show it again?"), _l("Write why it can show again."))
 
 
-class ButtonForm(FlaskForm):
-    """A button and its CSRF token."""
-
-
 def hide_form(**kwargs) -> HideForm:
     return HideForm(prefix="hide", **kwargs)
 
@@ -92,14 +96,6 @@ def show_again_form(**kwargs) -> ShowAgainForm:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _stories_url(commission: Commission) -> str:
-    return url_for("commissions.stories", slug=commission.space.slug)
-
-
-def _story_url(commission: Commission, story: Story, **kwargs) -> str:
-    return url_for("commissions.story", slug=commission.space.slug, story_id=story.id, **kwargs)
 
 
 def _moderator(slug: str):
@@ -173,8 +169,10 @@ def _tell_teller(commission: Commission, story: Story, quote: Quote | None, reas
     )
 
 
-def _reason_page(commission, mode: str, form, story: Story, quote=None, status: int = 200):
-    """The page for hiding or showing again, with the reason to give."""
+def _reason_page(commission, mode: str, form, story: Story, quote: Quote | None):
+    """The page for hiding or showing again, with the reason to give (a 422 with the form's
+    messages when it was sent and isn't right)."""
+    status = 422 if form.is_submitted() else 200
     if quote is None:
         args = {"slug": commission.space.slug, "story_id": story.id}
         action = url_for(f"commissions.story_{mode}", **args)
@@ -202,8 +200,9 @@ def _reason_page(commission, mode: str, form, story: Story, quote=None, status: 
 # --- flagging --------------------------------------------------------------------------------
 
 
-def _flag_page(commission, form, story, quote, status: int = 200, **context):
+def _flag_page(commission, form, story, quote, **context):
     nxt = request.args.get("next")
+    status = 422 if form.is_submitted() else 200
     if quote is None:
         action = url_for(
             "commissions.story_flag", slug=commission.space.slug, story_id=story.id, next=nxt
@@ -236,8 +235,7 @@ def _after_flag(commission, story, quote) -> str:
 def _flag(commission, person, story: Story, quote: Quote | None, **context):
     form = FlagForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return _flag_page(commission, form, story, quote, status=status, **context)
+        return _flag_page(commission, form, story, quote, **context)
     flag = StoryFlag(
         story_id=story.id,
         quote_id=quote.id if quote is not None else None,
@@ -289,6 +287,61 @@ def quote_flag(slug: str, quote_id: int):
 # --- hiding and showing again ----------------------------------------------------------------
 
 
+def _hide(commission, person, story: Story, quote: Quote | None, done: str, then: str):
+    """Hide the story (``quote`` None) or one of its quotes, for the reason on the form: its
+    open flags are closed, the log says why, and the teller is told. Until the form is right,
+    the page asking for the reason."""
+    form = hide_form()
+    if not form.validate_on_submit():
+        return _reason_page(commission, "hide", form, story, quote)
+    now = utcnow()
+    hidden, kind = (story, "story") if quote is None else (quote, "quote")
+    hidden.hidden_at, hidden.hidden_reason = now, form.reason.data
+    flags = _open_flags(story, quote)
+    _decide(flags, "hidden", person, now)
+    entry = _log(commission, story, quote, "hidden", form.reason.data, person, now)
+    detail = {"moderation_entry": entry.id, "flags_closed": len(flags)}
+    if quote is not None:
+        detail["story_id"] = story.id
+    record(
+        f"{kind}.hidden",
+        f"Hid a {kind}",
+        hidden,
+        space=commission.space,
+        visibility="private",
+        detail=detail,
+    )
+    db.session.commit()
+    _tell_teller(commission, story, quote, entry.reason)
+    flash(done, "success")
+    return see_other(then)
+
+
+def _show_again(commission, person, story: Story, quote: Quote | None, done: str):
+    """Show the hidden story (``quote`` None) or quote again, for the reason on the form, which
+    the log keeps. Until the form is right, the page asking for the reason."""
+    form = show_again_form()
+    if not form.validate_on_submit():
+        return _reason_page(commission, "show_again", form, story, quote)
+    shown, kind = (story, "story") if quote is None else (quote, "quote")
+    shown.hidden_at, shown.hidden_reason = None, None
+    entry = _log(commission, story, quote, "shown_again", form.reason.data, person, utcnow())
+    detail = {"moderation_entry": entry.id}
+    if quote is not None:
+        detail["story_id"] = story.id
+    record(
+        f"{kind}.shown_again",
+        f"Showed a hidden {kind} again",
+        shown,
+        space=commission.space,
+        visibility="private",
+        detail=detail,
+    )
+    db.session.commit()
+    flash(done, "success")
+    return see_other(_story_url(commission, story))
+
+
 @bp.route("/<slug>/stories/<int:story_id>/hide", methods=["GET", "POST"])
 @login_required
 def story_hide(slug: str, story_id: int):
@@ -300,27 +353,14 @@ def story_hide(slug: str, story_id: int):
     if story.hidden_at is not None:
         flash(_("It is already hidden."), "success")
         return see_other(_story_url(commission, story))
-    form = hide_form()
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return _reason_page(commission, "hide", form, story, status=status)
-    now = utcnow()
-    story.hidden_at, story.hidden_reason = now, form.reason.data
-    flags = _open_flags(story, None)
-    _decide(flags, "hidden", person, now)
-    entry = _log(commission, story, None, "hidden", form.reason.data, person, now)
-    record(
-        "story.hidden",
-        "Hid a story",
+    return _hide(
+        commission,
+        person,
         story,
-        space=commission.space,
-        visibility="private",
-        detail={"moderation_entry": entry.id, "flags_closed": len(flags)},
+        None,
+        _("The story is hidden. Only its teller and the facilitators can see it now."),
+        _story_url(commission, story),
     )
-    db.session.commit()
-    _tell_teller(commission, story, None, entry.reason)
-    flash(_("The story is hidden. Only its teller and the facilitators can see it now."), "success")
-    return see_other(_story_url(commission, story))
 
 
 @bp.route("/<slug>/stories/<int:story_id>/show-again", methods=["GET", "POST"])
@@ -331,24 +371,9 @@ def story_show_again(slug: str, story_id: int):
     story = _load_story(commission, story_id, today)
     if story.hidden_at is None:
         return see_other(_story_url(commission, story))
-    form = show_again_form()
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return _reason_page(commission, "show_again", form, story, status=status)
-    now = utcnow()
-    story.hidden_at, story.hidden_reason = None, None
-    entry = _log(commission, story, None, "shown_again", form.reason.data, person, now)
-    record(
-        "story.shown_again",
-        "Showed a hidden story again",
-        story,
-        space=commission.space,
-        visibility="private",
-        detail={"moderation_entry": entry.id},
+    return _show_again(
+        commission, person, story, None, _("The story shows again to everyone its teller chose.")
     )
-    db.session.commit()
-    flash(_("The story shows again to everyone its teller chose."), "success")
-    return see_other(_story_url(commission, story))
 
 
 @bp.route("/<slug>/stories/quotes/<int:quote_id>/hide", methods=["GET", "POST"])
@@ -363,27 +388,14 @@ def quote_hide(slug: str, quote_id: int):
         return see_other(_stories_url(commission))
     if not rules.can_see_quote(person, quote, story, commission, today):
         abort(404)
-    form = hide_form()
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return _reason_page(commission, "hide", form, story, quote, status=status)
-    now = utcnow()
-    quote.hidden_at, quote.hidden_reason = now, form.reason.data
-    flags = _open_flags(story, quote)
-    _decide(flags, "hidden", person, now)
-    entry = _log(commission, story, quote, "hidden", form.reason.data, person, now)
-    record(
-        "quote.hidden",
-        "Hid a quote",
+    return _hide(
+        commission,
+        person,
+        story,
         quote,
-        space=commission.space,
-        visibility="private",
-        detail={"moderation_entry": entry.id, "flags_closed": len(flags), "story_id": story.id},
+        _("The quote is hidden everywhere it was shown."),
+        _stories_url(commission),
     )
-    db.session.commit()
-    _tell_teller(commission, story, quote, entry.reason)
-    flash(_("The quote is hidden everywhere it was shown."), "success")
-    return see_other(_stories_url(commission))
 
 
 @bp.route("/<slug>/stories/quotes/<int:quote_id>/show-again", methods=["GET", "POST"])
@@ -396,24 +408,13 @@ def quote_show_again(slug: str, quote_id: int):
         abort(404)
     if quote.hidden_at is None:
         return see_other(_story_url(commission, story))
-    form = show_again_form()
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return _reason_page(commission, "show_again", form, story, quote, status=status)
-    now = utcnow()
-    quote.hidden_at, quote.hidden_reason = None, None
-    entry = _log(commission, story, quote, "shown_again", form.reason.data, person, now)
-    record(
-        "quote.shown_again",
-        "Showed a hidden quote again",
+    return _show_again(
+        commission,
+        person,
+        story,
         quote,
-        space=commission.space,
-        visibility="private",
-        detail={"moderation_entry": entry.id, "story_id": story.id},
+        _("The quote shows again wherever its teller's choices allow."),
     )
-    db.session.commit()
-    flash(_("The quote shows again wherever its teller's choices allow."), "success")
-    return see_other(_story_url(commission, story))
 
 
 @bp.post("/<slug>/stories/flags/<int:flag_id>/keep")
@@ -502,13 +503,17 @@ def _untold(story: Story) -> list[ModerationEntry]:
     ).all()
 
 
+def _hidden_quotes(stories) -> list[Quote]:
+    return [q for s in stories for q in s.quotes if q.hidden_at is not None]
+
+
 def _teller_panel(story, commission, person, today: date):
     """For the teller: what a facilitator hid and why (seeing it is being told), and whether a
     facilitator has been in touch about support."""
-    if story is None or person is None or person.id != story.teller_id:
+    if story is None or not rules.can_manage_story(person, story):
         return None
-    hidden_quotes = [q for q in story.quotes if q.hidden_at is not None]
-    support = bool(story.wants_support) and story.status == "shared"
+    hidden_quotes = _hidden_quotes([story])
+    support = rules.asked_for_support(story)
     if story.hidden_at is None and not hidden_quotes and not support:
         return None
     untold = _untold(story)
@@ -561,7 +566,7 @@ def _facilitator_panel(story, commission, person, today: date):
         "story": story,
         "flags": _open_flags(story, None),
         "hidden_by": _hidden_by(story) if story.hidden_at is not None else None,
-        "hidden_quotes": [q for q in story.quotes if q.hidden_at is not None],
+        "hidden_quotes": _hidden_quotes([story]),
         "hide_form": hide_form(formdata=None),
         "show_again_form": show_again_form(formdata=None),
     }
@@ -575,16 +580,11 @@ def _to_look_at(commission: Commission, person, today: date) -> list[dict]:
         .where(Story.commission_id == commission.id, StoryFlag.outcome.is_(None))
         .order_by(StoryFlag.raised_at, StoryFlag.id)
     ).all()
-    items = []
-    for flag in flags:
-        story_visible = rules.can_see_story(person, flag.story, commission, today)
-        if flag.quote is not None:
-            if not rules.can_see_quote(person, flag.quote, flag.story, commission, today):
-                continue  # hidden already, or its teller's choices no longer allow it
-        elif not story_visible or flag.story.hidden_at is not None:
-            continue
-        items.append({"flag": flag, "story_visible": story_visible})
-    return items
+    return [
+        {"flag": flag, "story_visible": rules.can_see_story(person, flag.story, commission, today)}
+        for flag in flags
+        if rules.flag_needs_a_look(person, flag.story, flag.quote, commission, today)
+    ]
 
 
 def _flags_panel(_story, commission, person, today: date):
@@ -593,14 +593,11 @@ def _flags_panel(_story, commission, person, today: date):
     if not rules.can_moderate(subject, commission):
         return None
     items = _to_look_at(commission, subject, today)
-    stories = db.session.scalars(
-        select(Story)
-        .where(Story.commission_id == commission.id)
-        .order_by(Story.created_at.desc(), Story.id.desc())
-    ).all()
-    visible = [s for s in stories if rules.can_see_story(subject, s, commission, today)]
+    visible = [
+        s for s in _stories(commission) if rules.can_see_story(subject, s, commission, today)
+    ]
     hidden = [s for s in visible if s.hidden_at is not None]
-    hidden_quotes = [q for s in visible for q in s.quotes if q.hidden_at is not None]
+    hidden_quotes = _hidden_quotes(visible)
     if not items and not hidden and not hidden_quotes:
         return None
     return {

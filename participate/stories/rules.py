@@ -425,3 +425,44 @@ def storybook_withdrawn_line(story, audience: str, is_quote: bool, today: date) 
         return False
     reach = story.quoting if is_quote else story.audience
     return reach == "public" or (audience == "commission" and reach == "commission")
+
+
+# --- a story's state, as its teller and the facilitators see it -------------------------------
+
+
+def own_story_state(story, today: date) -> str:
+    """How a story stands for someone who may read it whatever its state (its teller, or the
+    gatherer writing a draft down): 'draft', 'withdrawn' (withdrawn, or past its date),
+    'hidden' (by a facilitator) or 'shared'."""
+    if story.status == "draft":
+        return "draft"
+    if is_gone(story, today):
+        return "withdrawn"
+    if story.hidden_at is not None:
+        return "hidden"
+    return "shared"
+
+
+def is_deletable_draft(story) -> bool:
+    """A draft never shared: its teller may throw it away. (A shared story is withdrawn.)"""
+    return story.status == "draft" and story.shared_at is None
+
+
+def asked_for_support(story) -> bool:
+    """A shared story whose teller asked for support afterwards, answered or not."""
+    return bool(story.wants_support) and story.status == "shared"
+
+
+def flag_needs_a_look(person, story, quote, commission, today: date) -> bool:
+    """Is an open flag on a story (``quote`` None) or on one of its quotes still for this
+    facilitator to act on? Only while they can see it and it is not hidden already."""
+    if quote is not None:
+        return can_see_quote(person, quote, story, commission, today)
+    return can_see_story(person, story, commission, today) and story.hidden_at is None
+
+
+def may_continue_story(person, subject, story) -> bool:
+    """May the story form carry on with a story it saved already (a draft saved as they
+    typed)? Its gatherer may, and its teller (``subject``: the person a facilitator is acting
+    for, or ``person`` themself)."""
+    return person.id == story.recorded_by_id or subject.id == story.teller_id

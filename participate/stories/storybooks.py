@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from participate.accounts.forms import choices, int_or_none, strip_whitespace
+from participate.accounts.forms import choices, int_or_none, labelled, strip_whitespace
 from participate.accounts.models import Space
 from participate.audit import record
 from participate.clock import local_today
@@ -31,6 +31,7 @@ from participate.commissions.models import Commission
 from participate.extensions import db, limiter
 from participate.slugs import plain_slug
 from participate.stories import markdown, rules
+from participate.stories.forms import ButtonForm
 from participate.stories.models import Quote, Story, Storybook, StorybookItem
 from participate.web.htmx import see_other
 
@@ -56,10 +57,15 @@ def add_to_storybook(
     return item
 
 
-# The story pages import this module's neighbours, which call ``add_to_storybook``: so it is
-# defined before the pages are imported, whichever module Python happens to load first.
+def storybook_url(commission: Commission, storybook: Storybook) -> str:
+    return url_for("commissions.storybook", slug=commission.space.slug, storybook_id=storybook.id)
+
+
+# The story pages import this module's neighbours, which call ``add_to_storybook`` and
+# ``storybook_url``: so they are defined before the pages are imported, whichever module Python
+# happens to load first.
 from participate.commissions.views import bp, load_commission, render, viewer  # noqa: E402
-from participate.stories.views import LIST_PANELS, byline_for  # noqa: E402
+from participate.stories.views import LIST_PANELS, _stories, byline_for  # noqa: E402
 
 PUBLIC_LAYOUT = "stories/storybooks/_public_layout.html"
 COMMISSION_LAYOUT = "commissions/_layout.html"
@@ -154,7 +160,7 @@ class StorybookForm(FlaskForm):
             "Each story shows only while its teller's choices allow these readers. If a teller "
             "changes their mind or withdraws their story, it leaves the storybook straight away."
         ),
-        choices=choices((key, _l(label)) for key, label in rules.STORYBOOK_AUDIENCES.items()),
+        choices=labelled(rules.STORYBOOK_AUDIENCES),
         default="commission",
         validators=[InputRequired(_l("Choose who can read it."))],
     )
@@ -167,10 +173,6 @@ class AddStoryForm(FlaskForm):
         coerce=int_or_none,
         validate_choice=False,
     )
-
-
-class ItemForm(FlaskForm):
-    """Remove or move an item: nothing to fill in, but the form still carries its CSRF token."""
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -207,10 +209,6 @@ def _curated(slug: str, storybook_id: int) -> tuple[Commission, Storybook]:
     return commission, storybook
 
 
-def _url(commission: Commission, storybook: Storybook) -> str:
-    return url_for("commissions.storybook", slug=commission.space.slug, storybook_id=storybook.id)
-
-
 def _visible(commission: Commission) -> list[Storybook]:
     person = viewer()
     everything = db.session.scalars(
@@ -225,14 +223,9 @@ def _addable(commission: Commission, storybook: Storybook, today: date) -> list[
     """Stories the curator may add now, newest first; not the ones already in it."""
     person = viewer()
     already = {i.story_id for i in _items(storybook) if i.story_id is not None}
-    stories = db.session.scalars(
-        select(Story)
-        .where(Story.commission_id == commission.id)
-        .order_by(Story.created_at.desc(), Story.id.desc())
-    ).all()
     return [
         s
-        for s in stories
+        for s in _stories(commission)
         if s.id not in already
         and rules.can_add_story_to_storybook(person, s, storybook, commission, today)
     ]
@@ -266,7 +259,6 @@ def storybooks(slug: str):
         commission,
         storybooks=_visible(commission),
         may_make=rules.can_make_storybook(viewer(), commission),
-        AUDIENCES=rules.STORYBOOK_AUDIENCES,
     )
 
 
@@ -306,7 +298,7 @@ def storybook_new(slug: str):
     )
     db.session.commit()
     flash(_("The storybook is made. Now add stories to it."), "success")
-    return see_other(_url(commission, storybook))
+    return see_other(storybook_url(commission, storybook))
 
 
 def _fill(storybook: Storybook, form: StorybookForm) -> None:
@@ -324,14 +316,11 @@ def storybook_edit(slug: str, storybook_id: int):
         return _form_page(commission, form, storybook)
     if not form.validate_on_submit():
         return _form_page(commission, form, storybook, status=422)
-    before = (storybook.title, storybook.introduction, storybook.audience)
+    fields = ("title", "introduction", "audience")
+    before = {name: getattr(storybook, name) for name in fields}
     _fill(storybook, form)
-    if before != (storybook.title, storybook.introduction, storybook.audience):
-        changed = [
-            name
-            for name, old in zip(("title", "introduction", "audience"), before, strict=True)
-            if old != getattr(storybook, name)
-        ]
+    changed = [name for name in fields if before[name] != getattr(storybook, name)]
+    if changed:
         storybook.updated_at = utcnow()
         record(
             "storybook.changed",
@@ -339,11 +328,11 @@ def storybook_edit(slug: str, storybook_id: int):
             storybook,
             space=commission.space,
             visibility="private",
-            detail={"changed": changed, "audience": [before[2], storybook.audience]},
+            detail={"changed": changed, "audience": [before["audience"], storybook.audience]},
         )
         db.session.commit()
         flash(_("Saved."), "success")
-    return see_other(_url(commission, storybook))
+    return see_other(storybook_url(commission, storybook))
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -373,9 +362,7 @@ def _page(commission, storybook, today, add_form=None, status=200, block=None):
         curate=curate,
         addable=addable,
         add_form=add_form,
-        item_form=ItemForm(formdata=None),
         may_list=may_view,
-        AUDIENCES=rules.STORYBOOK_AUDIENCES,
     )
 
 
@@ -401,7 +388,6 @@ def storybook_pdf(slug: str, storybook_id: int):
         introduction=markdown.render(found.introduction),
         entries=contents(found, today).entries,
         made_on=format_date(today, "d MMMM yyyy"),
-        AUDIENCES=rules.STORYBOOK_AUDIENCES,
     )
     response = make_response(_pdf(html))
     response.mimetype = "application/pdf"
@@ -457,7 +443,7 @@ def storybook_add(slug: str, storybook_id: int):
     db.session.commit()
     flash(_("The story is added."), "success")
     # No "#item-…" here: htmx follows with a full load, which a change of fragment wouldn't do.
-    return see_other(_url(commission, found))
+    return see_other(storybook_url(commission, found))
 
 
 def _shown_item(found: Storybook, item_id: int) -> tuple[StorybookItem, list[StorybookItem]]:
@@ -474,7 +460,7 @@ def _shown_item(found: Storybook, item_id: int) -> tuple[StorybookItem, list[Sto
 @login_required
 def storybook_remove(slug: str, storybook_id: int, item_id: int):
     commission, found = _curated(slug, storybook_id)
-    if not ItemForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     item, _shown = _shown_item(found, item_id)
     kind = "story" if item.story_id is not None else "quote"
@@ -490,7 +476,7 @@ def storybook_remove(slug: str, storybook_id: int, item_id: int):
     found.updated_at = utcnow()
     db.session.commit()
     flash(_("Taken out of the storybook."), "success")
-    return see_other(_url(commission, found))
+    return see_other(storybook_url(commission, found))
 
 
 @bp.post("/<slug>/storybooks/<int:storybook_id>/items/<int:item_id>/move")
@@ -499,7 +485,7 @@ def storybook_move(slug: str, storybook_id: int, item_id: int):
     """Swap an item with the one shown before or after it."""
     commission, found = _curated(slug, storybook_id)
     direction = request.form.get("direction")
-    if not ItemForm().validate_on_submit() or direction not in ("up", "down"):
+    if not ButtonForm().validate_on_submit() or direction not in ("up", "down"):
         abort(400)
     item, shown = _shown_item(found, item_id)
     index = shown.index(item) + (-1 if direction == "up" else 1)
@@ -516,4 +502,4 @@ def storybook_move(slug: str, storybook_id: int, item_id: int):
             detail={"item_id": item.id, "direction": direction},
         )
         db.session.commit()
-    return see_other(_url(commission, found) + f"#item-{item.id}")
+    return see_other(storybook_url(commission, found) + f"#item-{item.id}")

@@ -33,12 +33,14 @@ from participate.decisions.models import Decision, Proposal
 from participate.extensions import db
 from participate.stories import markdown, rules
 from participate.stories import views as story_views
+from participate.stories.forms import ButtonForm
 from participate.stories.models import Quote, Story, Storybook, StorybookItem, StoryLink, Theme
-from participate.stories.storybooks import add_to_storybook
+from participate.stories.storybooks import add_to_storybook, storybook_url
 from participate.stories.views import (
     LIST_PANELS,
     STORY_PANELS,
     _load_story,
+    _story_url,
     byline_for,
     excerpt,
 )
@@ -92,10 +94,6 @@ class LinkForm(FlaskForm):
     )
 
 
-class ButtonForm(FlaskForm):
-    """Just the CSRF token, for a button that changes something."""
-
-
 # --- what a story can be linked to -----------------------------------------------------------
 
 
@@ -131,6 +129,10 @@ def _themes(commission: Commission) -> list[Theme]:
     ).all()
 
 
+def _theme_url(commission: Commission, theme: Theme) -> str:
+    return url_for("commissions.story_theme", slug=commission.space.slug, theme_id=theme.id)
+
+
 def _short(text: str, length: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -138,6 +140,13 @@ def _short(text: str, length: int = 90) -> str:
 
 def session_title(s: CommissionSession) -> str:
     return _("%(title)s, %(day)s", title=s.title, day=format_datetime(s.starts_at, "d MMMM yyyy"))
+
+
+def _session_quotes_url(commission: Commission, s: CommissionSession) -> str:
+    """Where a session's page shows the quotes in its notes."""
+    return url_for(
+        "commissions.session", slug=commission.space.slug, session_id=s.id, _anchor="story-quotes"
+    )
 
 
 def _proposals(commission: Commission) -> list[Proposal]:
@@ -169,7 +178,7 @@ TARGET_KINDS: dict[str, TargetKind] = {
     "theme": TargetKind(
         _themes,
         lambda t: t.name,
-        lambda c, t: url_for("commissions.story_theme", slug=c.space.slug, theme_id=t.id),
+        _theme_url,
         Theme,
     ),
     "session": TargetKind(
@@ -245,6 +254,16 @@ def _links_of(story: Story) -> list[StoryLink]:
     ).all()
 
 
+def _linked(commission: Commission, story: Story) -> list[dict]:
+    """The story's links whose targets are still there, in this commission, with them."""
+    rows = []
+    for link in _links_of(story):
+        target = _target(commission, link.target_kind, link.target_id)
+        if target is not None:
+            rows.append({"link": link, "target": target})
+    return rows
+
+
 # --- where a quote can go --------------------------------------------------------------------
 
 
@@ -298,12 +317,6 @@ def _quote_places(person, story: Story, commission: Commission, today: date) -> 
                 ),
             )
     return places
-
-
-def _story_url(commission: Commission, story: Story, anchor: str | None = None) -> str:
-    return url_for(
-        "commissions.story", slug=commission.space.slug, story_id=story.id, _anchor=anchor
-    )
 
 
 # --- quoting ---------------------------------------------------------------------------------
@@ -386,14 +399,7 @@ def story_quote(slug: str, story_id: int):
     db.session.commit()
     if place.used_in == "session_note":
         flash(_("The quote is in the notes of %(title)s.", title=place.target.title), "success")
-        return see_other(
-            url_for(
-                "commissions.session",
-                slug=slug,
-                session_id=place.target.id,
-                _anchor="story-quotes",
-            )
-        )
+        return see_other(_session_quotes_url(commission, place.target))
     if place.used_in == "proposal":
         flash(_("The quote is in the proposal %(title)s.", title=place.target.title), "success")
         return see_other(
@@ -405,7 +411,7 @@ def story_quote(slug: str, story_id: int):
             )
         )
     flash(_("The quote is in the storybook %(title)s.", title=place.target.title), "success")
-    return see_other(_storybook_url(commission, place.target))
+    return see_other(storybook_url(commission, place.target))
 
 
 def quotes_in(used_in: str, used_in_id: int, commission: Commission, person, today=None) -> list:
@@ -463,13 +469,14 @@ def stories_behind(kind: str, target_id: int, commission: Commission, person, to
         if story.commission_id != commission.id:
             continue
         if rules.can_see_story(person, story, commission, today):
-            state = None
+            # Gone before draft here: an expired draft says "withdrawn" (on its own page, "draft").
             if rules.is_gone(story, today):
                 state = _("Withdrawn: only you can see it.")
-            elif story.status == "draft":
-                state = _("Draft: not shared yet.")
-            elif story.hidden_at is not None:
-                state = _("Hidden by a facilitator.")
+            else:
+                state = {
+                    "draft": _("Draft: not shared yet."),
+                    "hidden": _("Hidden by a facilitator."),
+                }.get(rules.own_story_state(story, today))
             rows.append(
                 {
                     "story": story,
@@ -524,7 +531,7 @@ def story_link_add(slug: str, story_id: int):
     db.session.commit()
     flash(_("The story is linked to %(title)s.", title=target.title), "success")
     # (htmx loads the page again only when the address changes by more than its #part.)
-    return see_other(_story_url(commission, story, None if is_htmx() else "story-links"))
+    return see_other(_story_url(commission, story, _anchor=None if is_htmx() else "story-links"))
 
 
 @bp.post("/<slug>/stories/<int:story_id>/links/<int:link_id>/remove")
@@ -548,7 +555,7 @@ def story_link_remove(slug: str, story_id: int, link_id: int):
     )
     db.session.commit()
     flash(_("The link is removed."), "success")
-    return see_other(_story_url(commission, story, "story-links"))
+    return see_other(_story_url(commission, story, _anchor="story-links"))
 
 
 def _link_form(choices: dict[str, Target], **kwargs) -> LinkForm:
@@ -598,10 +605,6 @@ def _name_taken(form: ThemeForm, commission: Commission, theme: Theme | None) ->
         for t in _themes(commission)
     ):
         form.name.errors = [*form.name.errors, _("There is already a theme with this name.")]
-
-
-def _theme_url(commission: Commission, theme: Theme) -> str:
-    return url_for("commissions.story_theme", slug=commission.space.slug, theme_id=theme.id)
 
 
 @bp.route("/<slug>/stories/themes", methods=["GET", "POST"])
@@ -737,16 +740,11 @@ def _links_panel(story, commission, person, today):
     """For people who may link the story: its links, and a form to add one."""
     if story is None or not rules.can_link_story(person, story, commission, today):
         return None
-    links = []
-    for link in _links_of(story):
-        target = _target(commission, link.target_kind, link.target_id)
-        if target is not None:
-            links.append({"link": link, "target": target})
     choices = _link_choices(commission, story)
     return {
         "template": "stories/_links.html",
         "story": story,
-        "links": links,
+        "links": _linked(commission, story),
         "form": g.get("story_link_form") or _link_form(choices, formdata=None),
         "has_choices": bool(choices),
         "button_form": ButtonForm(formdata=None),
@@ -764,20 +762,14 @@ def _where(commission: Commission, quote: Quote) -> tuple[str, str | None]:
     if quote.used_in == "session_note":
         s = db.session.get(CommissionSession, quote.used_in_id) if quote.used_in_id else None
         if s is not None and s.commission_id == commission.id:
-            return (
-                _("The notes of %(title)s", title=session_title(s)),
-                url_for(
-                    "commissions.session",
-                    slug=commission.space.slug,
-                    session_id=s.id,
-                    _anchor="story-quotes",
-                ),
+            return _("The notes of %(title)s", title=session_title(s)), _session_quotes_url(
+                commission, s
             )
         return _("The notes of a session"), None
     if quote.used_in == "storybook":
         book = db.session.get(Storybook, quote.used_in_id) if quote.used_in_id else None
         if book is not None and book.commission_id == commission.id:
-            return _("The storybook %(title)s", title=book.title), _storybook_url(commission, book)
+            return _("The storybook %(title)s", title=book.title), storybook_url(commission, book)
         return _("A storybook"), None
     return _(USED_IN_ELSEWHERE.get(quote.used_in, USED_IN_ELSEWHERE["report"])), None
 
@@ -787,10 +779,6 @@ USED_IN_ELSEWHERE = {
     "decision": _l("A decision"),
     "report": _l("A report"),
 }
-
-
-def _storybook_url(commission: Commission, book: Storybook) -> str:
-    return url_for("commissions.storybook", slug=commission.space.slug, storybook_id=book.id)
 
 
 def _teller_panel(story, commission, person, today):
@@ -832,17 +820,15 @@ def _teller_panel(story, commission, person, today):
         book_rows.append(
             {
                 "book": book,
-                "url": _storybook_url(commission, book),
+                "url": storybook_url(commission, book),
                 "audience": _(rules.STORYBOOK_AUDIENCES[book.audience]),
                 "shown": state == "shown",
                 "state": _(rules.USE_STATES[state]),
             }
         )
     linked: dict[str, list] = {kind: [] for kind in TARGET_KINDS}
-    for link in _links_of(story):
-        target = _target(commission, link.target_kind, link.target_id)
-        if target is not None:
-            linked[target.kind].append({"link": link, "target": target})
+    for row in _linked(commission, story):
+        linked[row["target"].kind].append(row)
     for row in linked["commitment"]:
         row["latest"] = _latest_update(row["target"].obj)
     if story.status == "draft" and not (quote_rows or book_rows or any(linked.values())):

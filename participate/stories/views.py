@@ -111,8 +111,13 @@ def _record_choices(commission: Commission, gatherer) -> list:
     return people_choices(people, _("It is my own story")) if people else []
 
 
-def _story_url(commission: Commission, story: Story) -> str:
-    return url_for("commissions.story", slug=commission.space.slug, story_id=story.id)
+def _stories_url(commission: Commission) -> str:
+    return url_for("commissions.stories", slug=commission.space.slug)
+
+
+def _story_url(commission: Commission, story: Story, **kwargs) -> str:
+    """The story's page; ``kwargs`` for ``url_for`` (``_anchor``, ``_external``)."""
+    return url_for("commissions.story", slug=commission.space.slug, story_id=story.id, **kwargs)
 
 
 def _status_from_button(current: str) -> str:
@@ -194,7 +199,7 @@ def _continued_story(commission: Commission, person, subject) -> Story | None:
         return None
     if story is None or story.commission_id != commission.id:
         return None
-    return story if person.id == story.recorded_by_id or subject.id == story.teller_id else None
+    return story if rules.may_continue_story(person, subject, story) else None
 
 
 def _teller_and_recorder(form: NewStoryForm, commission: Commission, person, subject):
@@ -275,8 +280,7 @@ def stories(slug: str):
         may_tell=commission_rules.can(acting_subject(commission), "take_part", commission),
         byline_for=byline_for,
         excerpt=excerpt,
-        is_live=lambda s: rules.is_live(s, today),
-        is_gone=lambda s: rules.is_gone(s, today),
+        own_state=lambda s: rules.own_story_state(s, today),
     )
 
 
@@ -445,9 +449,9 @@ def story(slug: str, story_id: int):
         story=found,
         byline=byline_for(found),
         body=markdown.render(found.body),
-        manage=rules.can_manage_story(viewer(), found),
-        live=rules.is_live(found, today),
-        gone=rules.is_gone(found, today),
+        manage=rules.can_manage_story(person, found),
+        state=rules.own_story_state(found, today),
+        deletable=rules.is_deletable_draft(found),
         withdraw_form=WithdrawForm(leave_withdrawn_line=found.leave_withdrawn_line),
         AUDIENCES=rules.AUDIENCES,
         ATTRIBUTIONS=rules.ATTRIBUTIONS,
@@ -519,13 +523,13 @@ def _plain(value):
 def story_delete(slug: str, story_id: int):
     """A draft never shared can be thrown away. (Shared stories are withdrawn instead.)"""
     commission, found, _today = _managed(slug, story_id)
-    if found.status != "draft" or found.shared_at is not None or not WithdrawForm().validate():
+    if not rules.is_deletable_draft(found) or not WithdrawForm().validate():
         abort(404)
     db.session.execute(delete(StoryLink).where(StoryLink.story_id == found.id))
     db.session.delete(found)
     db.session.commit()
     flash(_("Your draft is deleted."), "success")
-    return see_other(url_for("commissions.stories", slug=slug))
+    return see_other(_stories_url(commission))
 
 
 @bp.post("/<slug>/stories/<int:story_id>/withdraw")
@@ -550,7 +554,7 @@ def story_withdraw(slug: str, story_id: int):
         )
         db.session.commit()
         flash(_("Your story is withdrawn. Nobody but you can see it now."), "success")
-    return see_other(url_for("commissions.stories", slug=slug))
+    return see_other(_stories_url(commission))
 
 
 # The other story pages register their routes and panels on import.

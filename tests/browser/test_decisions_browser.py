@@ -384,3 +384,35 @@ def test_the_facilitators_page_shows_answers_as_they_come_in(make_context):
     axe(owen, "a round that has moved on")
     owen.get_by_role("link", name="See where it is now").click()
     expect(owen.locator("#integrating")).to_be_visible()
+
+
+# --- 4. a group decides too, in its own layout ----------------------------------------------
+
+
+def test_a_group_makes_a_proposal_with_and_without_javascript(make_context):
+    group = "/decide/northside-tenants-group/"
+    for options in ({"viewport": PHONE}, {"viewport": PHONE, "java_script_enabled": False}):
+        sam = _person(make_context, "facilitator@porthaven.example", **options)
+        # axe runs in the page, so only where JavaScript is on; the pages are the same.
+        check = _fits if options.get("java_script_enabled", True) else lambda page, where: None
+        sam.goto("/spaces/northside-tenants-group")
+        sam.get_by_role("link", name="Proposals and decisions").click()
+        expect(sam).to_have_url(re.compile(f"{group}$"))
+        check(sam, "a group's decisions")
+        sam.get_by_role("link", name="Make a proposal").click()
+        sam.get_by_label("What prompts it").fill("The bins are collected before we're up.")
+        sam.get_by_label("Review it on").fill(REVIEW)
+        sam.get_by_role("button", name="Save the proposal").click()
+        expect(sam.locator("#title-error")).to_contain_text("Give the proposal a title.")
+        expect(sam.get_by_label("What prompts it")).to_have_value(
+            "The bins are collected before we're up."
+        )
+        check(sam, "a group's proposal form with a mistake")
+        sam.get_by_label("Title").fill(f"Later bin collections {len(options)}")
+        sam.get_by_label("The proposal", exact=True).fill("Ask for collections after nine.")
+        sam.get_by_role("button", name="Save the proposal").click()
+        expect(sam.get_by_role("heading", level=1)).to_have_text(
+            f"Later bin collections {len(options)}"
+        )
+        expect(sam.get_by_role("link", name="Northside Tenants' Group")).to_be_visible()
+        check(sam, "a group's proposal")

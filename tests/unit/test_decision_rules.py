@@ -16,8 +16,12 @@ SPACE = 1
 
 
 def person(pid, role, status="active"):
-    return NS(id=pid, active=True, is_site_admin=False,
-              memberships=[NS(space_id=SPACE, organisation_id=None, role=role, status=status)])
+    return NS(
+        id=pid,
+        active=True,
+        is_site_admin=False,
+        memberships=[NS(space_id=SPACE, organisation_id=None, role=role, status=status)],
+    )
 
 
 PEOPLE = {
@@ -51,9 +55,16 @@ WHO = {action: {"facilitator"} for action in FROM_TO}
 WHO["withdraw"] = {"facilitator", "proposer"}
 
 # A situation in which every requirement is met.
-ALL_MET = Situation(members=6, answered=6, unchecked_paper=0, live_objections=0,
-                    amended_since_integration=True, round_open=True, review_due=True,
-                    reason="Because.")
+ALL_MET = Situation(
+    members=6,
+    answered=6,
+    unchecked_paper=0,
+    live_objections=0,
+    amended_since_integration=True,
+    round_open=True,
+    review_due=True,
+    reason="Because.",
+)
 # ...except that "integrate" needs an objection to work on.
 WITH_OBJECTION = replace(ALL_MET, live_objections=1)
 
@@ -64,8 +75,16 @@ def proposal(state):
 
 def test_the_table_is_exactly_the_one_written_here():
     assert {a: (set(t.sources), t.target) for a, t in rules.TRANSITIONS.items()} == FROM_TO
-    assert set(rules.STATES) == {"draft", "clarifying", "reaction", "consent", "integrating",
-                                 "adopted", "withdrawn", "ended"}
+    assert set(rules.STATES) == {
+        "draft",
+        "clarifying",
+        "reaction",
+        "consent",
+        "integrating",
+        "adopted",
+        "withdrawn",
+        "ended",
+    }
 
 
 @pytest.mark.parametrize("action,state,who", list(product(FROM_TO, rules.STATES, PEOPLE)))
@@ -80,28 +99,38 @@ def test_every_action_from_every_state_by_every_role(action, state, who):
 
 
 def test_unknown_actions_are_refused():
-    assert not rules.check("skip_to_the_end", PEOPLE["facilitator"], CIRCLE, proposal("draft"),
-                           ALL_MET)
+    assert not rules.check(
+        "skip_to_the_end", PEOPLE["facilitator"], CIRCLE, proposal("draft"), ALL_MET
+    )
 
 
 @pytest.mark.parametrize("live", [1, 3])
 def test_adoption_is_impossible_with_an_open_objection(live):
-    verdict = rules.check("adopt", PEOPLE["facilitator"], CIRCLE, proposal("consent"),
-                          replace(ALL_MET, live_objections=live))
+    verdict = rules.check(
+        "adopt",
+        PEOPLE["facilitator"],
+        CIRCLE,
+        proposal("consent"),
+        replace(ALL_MET, live_objections=live),
+    )
     assert not verdict
     assert verdict.reasons == (
-        "An objection is still open. It has to be resolved or withdrawn first.",)
+        "An objection is still open. It has to be resolved or withdrawn first.",
+    )
 
 
-@pytest.mark.parametrize("members,answered,met", [
-    (6, 4, False),  # 66.7% < 67%
-    (6, 5, True),
-    (3, 2, False),
-    (3, 3, True),
-    (100, 67, True),
-    (100, 66, False),
-    (0, 0, False),  # nobody to decide: never adopted
-])
+@pytest.mark.parametrize(
+    "members,answered,met",
+    [
+        (6, 4, False),  # 66.7% < 67%
+        (6, 5, True),
+        (3, 2, False),
+        (3, 3, True),
+        (100, 67, True),
+        (100, 66, False),
+        (0, 0, False),  # nobody to decide: never adopted
+    ],
+)
 def test_quorum(members, answered, met):
     situation = replace(ALL_MET, members=members, answered=answered)
     verdict = rules.check("adopt", PEOPLE["facilitator"], CIRCLE, proposal("consent"), situation)
@@ -123,29 +152,39 @@ def test_every_missing_requirement_is_explained_at_once():
     assert len(verdict.reasons) == 3
 
 
-@pytest.mark.parametrize("action,requirement,situation", [
-    ("integrate", "objection", replace(ALL_MET, live_objections=0)),
-    ("retest", "amended", replace(ALL_MET, amended_since_integration=False)),
-    ("withdraw", "reason", replace(ALL_MET, reason="   ")),
-    ("end", "reason", replace(ALL_MET, reason="")),
-    ("keep", "review", replace(ALL_MET, review_due=False)),
-    ("revisit", "review", replace(ALL_MET, review_due=False)),
-])
+@pytest.mark.parametrize(
+    "action,requirement,situation",
+    [
+        ("integrate", "objection", replace(ALL_MET, live_objections=0)),
+        ("retest", "amended", replace(ALL_MET, amended_since_integration=False)),
+        ("withdraw", "reason", replace(ALL_MET, reason="   ")),
+        ("end", "reason", replace(ALL_MET, reason="")),
+        ("keep", "review", replace(ALL_MET, review_due=False)),
+        ("revisit", "review", replace(ALL_MET, review_due=False)),
+    ],
+)
 def test_each_requirement_stops_its_step(action, requirement, situation):
     state = next(iter(FROM_TO[action][0]))
     verdict = rules.check(action, PEOPLE["facilitator"], CIRCLE, proposal(state), situation)
     assert not verdict and len(verdict.reasons) == 1
 
 
-@pytest.mark.parametrize("phase,opened_early,unlocked", [
-    ("together", False, False), ("community_only", False, False), ("together", True, True),
-    ("action", False, True), ("embedding", False, True),
-])
+@pytest.mark.parametrize(
+    "phase,opened_early,unlocked",
+    [
+        ("together", False, False),
+        ("community_only", False, False),
+        ("together", True, True),
+        ("action", False, True),
+        ("embedding", False, True),
+    ],
+)
 def test_commission_proposals_wait_for_the_action_phase(phase, opened_early, unlocked):
     circle = NS(space_id=SPACE, kind="commission", phase=phase, opened_early=opened_early)
     assert rules.can_propose(PEOPLE["community"], circle) is unlocked
-    verdict = rules.check("open_clarifying", PEOPLE["facilitator"], circle, proposal("draft"),
-                          ALL_MET)
+    verdict = rules.check(
+        "open_clarifying", PEOPLE["facilitator"], circle, proposal("draft"), ALL_MET
+    )
     assert bool(verdict) is unlocked
 
 
@@ -156,11 +195,20 @@ def test_other_circles_decide_whenever_they_like():
     assert not rules.decides(PEOPLE["community"], group)  # a commissioner role means nothing here
 
 
-@pytest.mark.parametrize("who,decides", [
-    ("proposer", True), ("community", True), ("civic", True), ("business", True),
-    ("facilitator", False), ("observer", False), ("stepping_back", False), ("outsider", False),
-    ("signed_out", False),
-])
+@pytest.mark.parametrize(
+    "who,decides",
+    [
+        ("proposer", True),
+        ("community", True),
+        ("civic", True),
+        ("business", True),
+        ("facilitator", False),
+        ("observer", False),
+        ("stepping_back", False),
+        ("outsider", False),
+        ("signed_out", False),
+    ],
+)
 def test_who_answers(who, decides):
     p = PEOPLE[who]
     assert rules.decides(p, CIRCLE) is decides
@@ -172,20 +220,26 @@ def test_who_answers(who, decides):
 def test_a_member_cannot_answer_twice_or_after_the_round_closes():
     member = PEOPLE["civic"]
     assert rules.can_respond(member, CIRCLE, proposal("consent"), round_open=True, already=False)
-    assert not rules.can_respond(member, CIRCLE, proposal("consent"), round_open=True,
-                                 already=True)
-    assert not rules.can_respond(member, CIRCLE, proposal("consent"), round_open=False,
-                                 already=False)
+    assert not rules.can_respond(member, CIRCLE, proposal("consent"), round_open=True, already=True)
+    assert not rules.can_respond(
+        member, CIRCLE, proposal("consent"), round_open=False, already=False
+    )
     assert not rules.can_react(member, CIRCLE, proposal("reaction"), True, already=True)
     assert not rules.can_react(member, CIRCLE, proposal("reaction"), False, already=False)
     for state in set(rules.STATES) - {"consent"}:
         assert not rules.can_respond(member, CIRCLE, proposal(state), True, False)
 
 
-@pytest.mark.parametrize("answer,reason,problems", [
-    ("consent", "", 0), ("stand_aside", "", 0), ("object", "It would harm us.", 0),
-    ("object", "  ", 1), ("maybe", "", 1),
-])
+@pytest.mark.parametrize(
+    "answer,reason,problems",
+    [
+        ("consent", "", 0),
+        ("stand_aside", "", 0),
+        ("object", "It would harm us.", 0),
+        ("object", "  ", 1),
+        ("maybe", "", 1),
+    ],
+)
 def test_an_objection_needs_a_reason(answer, reason, problems):
     assert len(rules.response_problems(answer, reason)) == problems
 
@@ -235,5 +289,66 @@ def test_next_steps_lists_only_what_this_person_could_do():
     assert [t.action for t, _v in steps] == ["withdraw"]
     steps = rules.next_steps(PEOPLE["facilitator"], CIRCLE, proposal("consent"), WITH_OBJECTION)
     assert {t.action: bool(v) for t, v in steps} == {
-        "integrate": True, "adopt": False, "withdraw": True}
+        "integrate": True,
+        "adopt": False,
+        "withdraw": True,
+    }
     assert rules.next_steps(PEOPLE["civic"], CIRCLE, proposal("consent"), ALL_MET) == []
+
+
+def test_facilitators_record_in_a_round_only_while_it_is_open():
+    for state in rules.STATES:
+        for kind in ("clarifying", "reaction", "consent"):
+            expected = state == kind
+            assert (
+                rules.can_record_in_round(
+                    PEOPLE["facilitator"], CIRCLE, proposal(state), kind, True
+                )
+                is expected
+            )
+            assert not rules.can_record_in_round(
+                PEOPLE["facilitator"], CIRCLE, proposal(state), kind, False
+            )
+            assert not rules.can_record_in_round(
+                PEOPLE["civic"], CIRCLE, proposal(state), kind, True
+            )
+
+
+def test_objections_in_a_hidden_round_show_only_to_their_objector():
+    objection = NS(round_id=7, raised_by_id=3, status="open")
+    assert rules.sees_objection(PEOPLE["civic"], objection, hidden_round_id=7)
+    assert not rules.sees_objection(PEOPLE["community"], objection, hidden_round_id=7)
+    assert not rules.sees_objection(None, objection, hidden_round_id=7)
+    assert rules.sees_objection(PEOPLE["community"], objection, hidden_round_id=None)
+    assert rules.sees_objection(PEOPLE["community"], objection, hidden_round_id=8)
+
+
+def test_facilitators_and_the_proposer_note_how_an_open_objection_is_worked_on():
+    p = proposal("integrating")
+    for status, live in (
+        ("open", True),
+        ("integrating", True),
+        ("resolved", False),
+        ("withdrawn", False),
+    ):
+        objection = NS(status=status)
+        for who, may in (("facilitator", True), ("proposer", True), ("civic", False)):
+            person = PEOPLE[who]
+            assert rules.can_note_objection(person, person, CIRCLE, p, objection) is (
+                may and live
+            ), (status, who)
+
+
+@pytest.mark.parametrize(
+    "percent,members,needed",
+    [(67, 6, 5), (67, 3, 3), (50, 4, 2), (100, 5, 5), (1, 10, 1), (67, 0, 0)],
+)
+def test_quorum_needed_rounds_up(percent, members, needed):
+    assert rules.quorum_needed(NS(quorum_percent=percent), members) == needed
+
+
+def test_review_steps_are_offered_only_from_the_review_date():
+    not_due = replace(ALL_MET, review_due=False)
+    assert rules.next_steps(PEOPLE["facilitator"], CIRCLE, proposal("adopted"), not_due) == []
+    due = rules.next_steps(PEOPLE["facilitator"], CIRCLE, proposal("adopted"), ALL_MET)
+    assert [t.action for t, _v in due] == ["keep", "revisit", "end"]
