@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.accounts import auth, spaces
     from participate.accounts import views as accounts_views
     from participate.audit import views as audit_views
+    from participate.budgeting import views as budgeting_views
     from participate.commissions import views as commission_views
     from participate.decisions import views as decision_views
     from participate.web import views as web_views
@@ -65,6 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(commission_views.bp)
     app.register_blueprint(decision_views.bp)
     app.register_blueprint(decision_views.public_bp)
+    app.register_blueprint(budgeting_views.bp)
     auth.init_app(app)
 
     from participate import demo

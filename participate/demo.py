@@ -10,6 +10,7 @@ from sqlalchemy import select
 from participate.accounts import auth, tokens
 from participate.accounts.models import Membership, Organisation, Person, Space
 from participate.audit import record
+from participate.budgeting import demo as budgeting_demo
 from participate.clock import local_today
 from participate.commissions import demo as commission_demo
 from participate.decisions import demo as decision_demo
@@ -159,6 +160,12 @@ def load() -> bool:
     decision_demo.load(
         the_commission,
         {**people, "dot": dot, "kayleigh": kayleigh, "helen": helen},
+        local_today(),
+    )
+    budgeting_demo.load(
+        council,
+        fund,
+        {**people, "dot": dot, "kayleigh": kayleigh, "bernie": bernie, "helen": helen},
         local_today(),
     )
     record("demo.loaded", "Loaded the demo place", council, visibility="public")

@@ -35,3 +35,11 @@ def parse_money(text: str) -> int | None:
         return int((Decimal(cleaned) * 100).to_integral_exact())
     except InvalidOperation:
         return None
+
+
+def format_whole(amount: int, currency: str = "GBP") -> str:
+    """Whole currency units, as grant rounds and ballots use them: 40000 -> '£40,000'."""
+    sign = "-" if amount < 0 else ""
+    symbol = SYMBOLS.get(currency)
+    number = f"{abs(int(amount)):,}"
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"

@@ -140,7 +140,9 @@ def import_pb(
 
 
 def export_pb(grant_round: GrantRound, pot: Pot | None = None) -> str:
-    """One pot of a round as a pabulib file, with new random voter ids."""
+    """One pot of a round as a pabulib file, with new random voter ids. Paper ballots not
+    yet checked by a second person are left out, as they are from the count."""
+    from participate.budgeting.counting import counts
     pot = pot or grant_round.pots[0]
     projects = {p.id: p for p in pot.projects if p.status in ("feasible", "proposed")}
     meta = dict(grant_round.imported_meta or {})
@@ -160,7 +162,7 @@ def export_pb(grant_round: GrantRound, pot: Pot | None = None) -> str:
     choices = db.session.execute(
         select(BallotChoice.ballot_id, BallotChoice.project_id, BallotChoice.points)
         .join(Ballot, Ballot.id == BallotChoice.ballot_id)
-        .where(Ballot.pot_id == pot.id, BallotChoice.project_id.in_(projects))
+        .where(counts(pot.id), BallotChoice.project_id.in_(projects))
         .order_by(BallotChoice.ballot_id, BallotChoice.project_id)
     ).all()
     by_ballot: dict[int, list[tuple[str, int]]] = {}

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -23,12 +24,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participate.accounts.models import Person, Space
+from participate.budgeting.rules import BALLOT_LABELS, PHASES, RULE_LABELS
 from participate.columns import UTCDateTime, utcnow
 from participate.extensions import db
 
-PHASES = ("draft", "ideas", "feasibility", "voting", "results", "delivery", "closed")
-BALLOT_TYPES = ("approval", "knapsack", "cumulative")
-RULES = ("greedy", "greedy-no-skip", "mes", "mes-add1", "mes-add1-comparison")
+BALLOT_TYPES = tuple(BALLOT_LABELS)
+RULES = tuple(RULE_LABELS)
 
 
 def _in(column: str, values) -> str:
@@ -58,6 +59,8 @@ class GrantRound(db.Model):
     who_proposes: Mapped[str] = mapped_column(String(10), default="residents")
     who_votes: Mapped[str] = mapped_column(String(10), default="residents")
     vote_age_from: Mapped[int | None] = mapped_column(Integer)
+    # who_proposes / who_votes "members": the members of this space (the round's own when empty).
+    members_space_id: Mapped[int | None] = mapped_column(ForeignKey("space.id"))
     ballot_type: Mapped[str] = mapped_column(String(10), default="approval")
     min_picks: Mapped[int | None] = mapped_column(Integer)  # approval
     max_picks: Mapped[int | None] = mapped_column(Integer)  # approval
@@ -79,7 +82,8 @@ class GrantRound(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    space: Mapped[Space] = relationship(lazy="joined")
+    space: Mapped[Space] = relationship(lazy="joined", foreign_keys=[space_id])
+    members_space: Mapped[Space | None] = relationship(foreign_keys=[members_space_id])
     pots: Mapped[list[Pot]] = relationship(order_by="Pot.position", back_populates="round")
 
 
@@ -126,13 +130,84 @@ class BudgetProject(db.Model):
     group_name: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(14), default="proposed")
     feasibility_reason: Mapped[str | None] = mapped_column(Text)
+    feasibility_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    feasibility_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proposed_cost: Mapped[int | None] = mapped_column(BigInteger)  # before an officer adjusted it
     cost_note: Mapped[str | None] = mapped_column(Text)
+    author_reply: Mapped[str | None] = mapped_column(Text)  # to the verdict or the cost change
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("pb_project.id"))
     # Anything else a pabulib file said about it (category, district...), as it was.
     extra: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pot: Mapped[Pot] = relationship(back_populates="projects")
-    author: Mapped[Person | None] = relationship()
+    author: Mapped[Person | None] = relationship(foreign_keys=[author_id])
+    images: Mapped[list[ProjectImage]] = relationship(
+        order_by="ProjectImage.id", back_populates="project"
+    )
+
+
+class ProjectImage(db.Model):
+    """A picture for a project, re-encoded on upload so no location or camera data is kept."""
+
+    __tablename__ = "pb_project_image"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pb_project.id"), index=True)
+    alt_text: Mapped[str] = mapped_column(String(300))  # what the picture shows, in words
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[BudgetProject] = relationship(back_populates="images")
+
+
+class ProjectComment(db.Model):
+    __tablename__ = "pb_comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pb_project.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An officer may hide a comment, with a reason the commenter sees.
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[Person] = relationship(foreign_keys=[author_id])
+
+
+class ProjectOffer(db.Model):
+    """One project's author offers another's to merge (one project goes on) or to partner
+    (both stay, working together). The other author accepts or declines."""
+
+    __tablename__ = "pb_offer"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ("merge", "partner")), name="kind"),
+        CheckConstraint(
+            _in("status", ("open", "accepted", "declined", "withdrawn")), name="status"
+        ),
+        CheckConstraint("from_project_id <> to_project_id", name="two_projects"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_project_id: Mapped[int] = mapped_column(ForeignKey("pb_project.id"), index=True)
+    to_project_id: Mapped[int] = mapped_column(ForeignKey("pb_project.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(9), default="open")
+    by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    answer_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    from_project: Mapped[BudgetProject] = relationship(foreign_keys=[from_project_id])
+    to_project: Mapped[BudgetProject] = relationship(foreign_keys=[to_project_id])
 
 
 class PaperBatch(db.Model):
@@ -146,6 +221,8 @@ class PaperBatch(db.Model):
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(String(300))
+    # The checker can send a batch back (it does not count) with what to put right.
+    returned_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

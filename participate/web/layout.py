@@ -7,11 +7,12 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from participate.accounts import rules as account_rules
-from participate.money import format_money
+from participate.money import format_money, format_whole
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_whole, "whole_money")
 
     @app.context_processor
     def _layout():

@@ -1,0 +1,11 @@
+"""Projects pages (being built)."""
+
+from __future__ import annotations
+
+from participate.budgeting.views import bp, load_round, render
+
+
+@bp.get("/<slug>/projects/")
+def projects(slug: str):
+    rnd = load_round(slug)
+    return render("budgeting/_placeholder.html", rnd, tab="projects")

@@ -1,0 +1,11 @@
+"""Rounds pages (being built)."""
+
+from __future__ import annotations
+
+from participate.budgeting.views import bp, load_round, render
+
+
+@bp.get("/<slug>/")
+def show(slug: str):
+    rnd = load_round(slug)
+    return render("budgeting/_placeholder.html", rnd, tab="about")
