@@ -93,3 +93,34 @@ def story(c, teller: Person, *, title: str = "Getting to the hub",
     db.session.add(s)
     db.session.flush()
     return s
+
+
+def grant_round(phase: str = "ideas", *, visibility: str = "public",
+                organisation_: Organisation | None = None, pots=((10_000, "Whole area"),),
+                **settings):
+    """A grant round in its own space, with pots of ``(amount, name)``; returns the round.
+    ``round.space.organisation`` is the council whose officers run it."""
+    from participate.budgeting.models import GrantRound, Pot
+
+    s = space("A grant round", kind="grant_round", visibility=visibility,
+              organisation_=organisation_)
+    r = GrantRound(space_id=s.id, title=settings.pop("title", "Neighbourhood Fund"),
+                   phase=phase, **settings)
+    db.session.add(r)
+    db.session.flush()
+    for i, (amount, name) in enumerate(pots, start=1):
+        db.session.add(Pot(round_id=r.id, position=i, name=name, amount=amount))
+    db.session.flush()
+    db.session.refresh(r)
+    return r
+
+
+def budget_project(pot, title: str = "Benches", cost: int = 1_000, *, status: str = "feasible",
+                   author: Person | None = None, ref: str | None = None, **extra):
+    from participate.budgeting.models import BudgetProject
+
+    p = BudgetProject(pot_id=pot.id, ref=ref or f"P{next(_seq)}", title=title, cost=cost,
+                      status=status, author_id=author.id if author else None, **extra)
+    db.session.add(p)
+    db.session.flush()
+    return p

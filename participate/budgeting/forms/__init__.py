@@ -1,0 +1,1 @@
+"""Grant round forms, one module per part: rounds, projects, voting, results."""
