@@ -7,7 +7,8 @@
 # migrations build an empty SQLite database and match the models, then pytest on SQLite.
 # With CI=true or --postgres, also: install/start PostgreSQL (loopback only), the same migration
 # check on a scratch PostgreSQL database, and pytest once more on PostgreSQL
-# (TEST_DATABASE_URL=postgresql://app:app@127.0.0.1:5432/postgres).
+# (TEST_DATABASE_URL=postgresql://app:app@127.0.0.1:5432/postgres); then the browser tests run
+# on PostgreSQL only.
 #
 # Exits non-zero if any step fails, or if pytest collected no tests.
 # Other arguments go to pytest, e.g.  bash scripts/test.sh -x -k budgeting
@@ -155,14 +156,15 @@ if [ "$POSTGRES" = "1" ]; then
 fi
 
 # ---- pytest -----------------------------------------------------------------------------------
-run_pytest() {  # run_pytest LABEL [VAR=value...]
-  local label="$1"; shift
-  local wrap=() rc=0
+run_pytest() {  # run_pytest LABEL MARKS [VAR=value...]   (MARKS: a -m expression, or "")
+  local label="$1" marks="$2"; shift 2
+  local wrap=() rc=0 select=()
+  [ -n "$marks" ] && select=(-m "$marks")
   if [ "${CI:-}" = "true" ] && command -v timeout >/dev/null 2>&1; then
     wrap=(timeout --kill-after=30 "${PYTEST_TIMEOUT:-900}")
   fi
   say "pytest on $label"
-  env "$@" "${wrap[@]}" .venv/bin/python -m pytest "${PYTEST_ARGS[@]}" || rc=$?
+  env "$@" "${wrap[@]}" .venv/bin/python -m pytest "${select[@]}" "${PYTEST_ARGS[@]}" || rc=$?
   case "$rc" in
     0) say "pytest on $label: passed" ;;
     5) fail "pytest on $label collected no tests" ;;
@@ -172,11 +174,14 @@ run_pytest() {  # run_pytest LABEL [VAR=value...]
 }
 
 if [ "$POSTGRES" = "1" ]; then
-  run_pytest SQLite -u TEST_DATABASE_URL
-  run_pytest PostgreSQL TEST_DATABASE_URL="postgresql://app:app@127.0.0.1:$PG_PORT/postgres"
+  # The browser tests drive the same pages as the web tests, so they run once, on
+  # PostgreSQL (the production engine); everything else runs on both.
+  run_pytest SQLite "not browser" -u TEST_DATABASE_URL
+  run_pytest PostgreSQL "" TEST_DATABASE_URL="postgresql://app:app@127.0.0.1:$PG_PORT/postgres"
 else
   # Without --postgres a TEST_DATABASE_URL already in the environment is used as it is.
-  if [ -n "${TEST_DATABASE_URL:-}" ]; then run_pytest TEST_DATABASE_URL; else run_pytest SQLite; fi
+  if [ -n "${TEST_DATABASE_URL:-}" ]; then run_pytest TEST_DATABASE_URL ""
+  else run_pytest SQLite ""; fi
 fi
 
 if [ "${#FAILED[@]}" -gt 0 ]; then
