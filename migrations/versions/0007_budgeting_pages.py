@@ -91,6 +91,11 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_pb_project_merged_into_id_pb_project'), 'pb_project', ['merged_into_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_pb_project_feasibility_by_id_person'), 'person', ['feasibility_by_id'], ['id'])
 
+    with op.batch_alter_table('pb_result', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('published_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('published_at', participate.columns.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_pb_result_published_by_id_person'), 'person', ['published_by_id'], ['id'])
+
     with op.batch_alter_table('pb_round', schema=None) as batch_op:
         batch_op.add_column(sa.Column('members_space_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_pb_round_members_space_id_space'), 'space', ['members_space_id'], ['id'])
@@ -103,6 +108,11 @@ def downgrade():
     with op.batch_alter_table('pb_round', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_pb_round_members_space_id_space'), type_='foreignkey')
         batch_op.drop_column('members_space_id')
+
+    with op.batch_alter_table('pb_result', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_pb_result_published_by_id_person'), type_='foreignkey')
+        batch_op.drop_column('published_at')
+        batch_op.drop_column('published_by_id')
 
     with op.batch_alter_table('pb_project', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_pb_project_feasibility_by_id_person'), type_='foreignkey')

@@ -54,11 +54,26 @@ def election_for(pot: Pot, rnd: GrantRound) -> tally.Election:
     )
 
 
+def figures(pot: Pot, election: tally.Election) -> dict:
+    """What a result keeps beside the outcome: votes and points per project, and the ballots
+    by how they were cast, as they were when counted."""
+    return {
+        "scores": tally.scores(election),
+        "votes": tally.votes(election),
+        "ballots": ballot_figures(pot),
+    }
+
+
 def count_pot(pot: Pot, rnd: GrantRound, by_id: int | None) -> Result:
-    """Count a pot by the round's rule and keep the outcome (not yet published)."""
-    outcome = tally.count(election_for(pot, rnd), rnd.rule)
+    """Count a pot by the round's rule and keep the outcome with its figures (not yet
+    published)."""
+    election = election_for(pot, rnd)
+    outcome = tally.count(election, rnd.rule)
     result = Result(
-        pot_id=pot.id, rule=rnd.rule, outcome=outcome_record(outcome), counted_by_id=by_id
+        pot_id=pot.id,
+        rule=rnd.rule,
+        outcome={**outcome_record(outcome), **figures(pot, election)},
+        counted_by_id=by_id,
     )
     db.session.add(result)
     db.session.flush()

@@ -456,6 +456,8 @@ def _finished_round(council: Organisation, people, today: date, rng: random.Rand
     result = counting.count_pot(pot, rnd, people["officer"].id)
     result.published = True
     result.counted_at = _at(rnd.results_from)
+    result.published_by_id = people["officer"].id
+    result.published_at = _at(rnd.results_from, 15)
     losers = [ref for ref in projects if ref not in result.outcome["selected"]]
     if losers:
         db.session.add(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import insert, select
 
 from participate.accounts.models import Organisation, Space
-from participate.budgeting import pabulib, tally
+from participate.budgeting import pabulib, rules, tally
 from participate.budgeting.models import (
     Ballot,
     BallotChoice,
@@ -21,6 +21,7 @@ from participate.budgeting.models import (
     Pot,
     Result,
 )
+from participate.columns import utcnow
 from participate.extensions import db
 from participate.slugs import slugify
 
@@ -133,8 +134,22 @@ def import_pb(
             progress(len(rows))
 
     outcome = tally.count(election, rule)
+    figures = {
+        "scores": tally.scores(election),
+        "votes": tally.votes(election),
+        "ballots": {
+            **rules.source_counts(["imported"] * len(pb.votes)),
+            "waiting": 0,
+        },
+    }
     db.session.add(
-        Result(pot_id=pot.id, rule=rule, outcome=outcome_record(outcome), published=True)
+        Result(
+            pot_id=pot.id,
+            rule=rule,
+            outcome={**outcome_record(outcome), **figures},
+            published=True,
+            published_at=utcnow(),
+        )
     )
     return grant_round
 

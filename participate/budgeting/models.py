@@ -274,6 +274,8 @@ class Result(db.Model):
     counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     counted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Override(db.Model):

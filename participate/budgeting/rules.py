@@ -467,6 +467,12 @@ def can_count(person, rnd) -> bool:
     return manages(person, rnd) and rnd.phase == "results"
 
 
+def can_publish(person, rnd) -> bool:
+    """A count is published by the officers, in the results phase or, if it was left
+    unpublished, once the round has moved on to delivery."""
+    return manages(person, rnd) and rnd.phase in ("results", "delivery")
+
+
 def can_override(person, rnd) -> bool:
     return manages(person, rnd) and rnd.phase in ("results", "delivery")
 
