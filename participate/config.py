@@ -42,6 +42,8 @@ DEFAULTS: dict[str, object] = {
     # argon2id cost; the test suite lowers it.
     "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
     "PLACE_NAME": "Participate",
+    # The biggest request body we read (a project picture is at most 5 MB; see budgeting/images).
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
 }
 
 

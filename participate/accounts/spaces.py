@@ -67,9 +67,18 @@ def show(slug: str):
         return redirect(url)
     viewer = current_user_or_none()
     members = _members(space) if rules.can(viewer, "view_members", space) else []
+    grant_round = None
+    if space.kind == "grant_round":
+        from participate.budgeting import rules as budgeting_rules
+        from participate.budgeting.models import GrantRound
+
+        grant_round = db.session.scalar(select(GrantRound).where(GrantRound.space_id == space.id))
+        if grant_round is not None and not budgeting_rules.can_view_round(viewer, grant_round):
+            grant_round = None
     return render_template(
         "accounts/space.html",
         space=space,
+        grant_round=grant_round,
         members=members,
         my_role=rules.role_in_space(viewer, space),
         can_manage=rules.can(viewer, "manage_space", space),

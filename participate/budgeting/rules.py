@@ -491,9 +491,10 @@ def can_move_phase(person, rnd, to: str) -> bool:
     return there == here - 1 and here <= phase_index("feasibility")
 
 
-def move_problems(rnd, to: str, pots: Iterable) -> list[Problem]:
+def move_problems(rnd, to: str, pots: Iterable, today: date | None = None) -> list[Problem]:
     """What stops a round moving to ``to``: ``pots`` have ``amount`` and ``projects``
-    (each with ``status``)."""
+    (each with ``status``). Voting cannot open once its planned closing day (the day results
+    are due) has come: the dates must change first, or nobody could vote."""
     pots = list(pots)
     problems = []
     if to == "ideas" and not pots:
@@ -502,12 +503,21 @@ def move_problems(rnd, to: str, pots: Iterable) -> list[Problem]:
         if not any(p.status == "feasible" for pot in pots for p in pot.projects):
             problems.append(Problem("", N_("No project can go to the vote yet.")))
         waiting = sum(1 for pot in pots for p in pot.projects if p.status == "proposed")
-        if waiting:
+        if waiting == 1:
+            problems.append(Problem("", N_("1 project is still waiting to be checked.")))
+        elif waiting:
+            problems.append(
+                Problem("", N_("%(n)s projects are still waiting to be checked."), {"n": waiting})
+            )
+        if today is not None and rnd.results_from is not None and rnd.results_from <= today:
             problems.append(
                 Problem(
                     "",
-                    N_("%(n)s projects are still waiting to be checked."),
-                    {"n": waiting},
+                    N_(
+                        "Voting would close straight away: results are planned for "
+                        "%(date)s. Change the dates first."
+                    ),
+                    {"date": rnd.results_from.isoformat()},
                 )
             )
     return problems

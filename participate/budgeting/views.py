@@ -18,6 +18,7 @@ from participate.budgeting import rules
 from participate.budgeting.models import BudgetProject, GrantRound, Pot
 from participate.clock import local_today
 from participate.extensions import db
+from participate.web.htmx import form_errors
 
 bp = Blueprint("budgeting", __name__, url_prefix="/rounds")
 
@@ -82,21 +83,33 @@ def add_problems(form, problems: list[rules.Problem]) -> bool:
     return bool(problems)
 
 
+def _round_context(rnd: GrantRound, tab: str, context: dict) -> dict:
+    person = viewer()
+    return {
+        **context,
+        "rnd": rnd,
+        "space": rnd.space,
+        "tab": tab,
+        "today": today(),
+        "manages": rules.manages(person, rnd),
+        "may_enter_paper": rules.can_enter_paper(person, rnd),
+        "PHASE_LABELS": rules.PHASE_LABELS,
+        "PROJECT_STATUSES": rules.PROJECT_STATUSES,
+        "BALLOT_SOURCES": rules.BALLOT_SOURCES,
+    }
+
+
 def render(template: str, rnd: GrantRound, status: int = 200, tab: str = "", **context):
     """A round page inside the round's layout (its name, phase and tabs)."""
-    person = viewer()
-    context.update(
-        rnd=rnd,
-        space=rnd.space,
-        tab=tab,
-        today=today(),
-        manages=rules.manages(person, rnd),
-        may_enter_paper=rules.can_enter_paper(person, rnd),
-        PHASE_LABELS=rules.PHASE_LABELS,
-        PROJECT_STATUSES=rules.PROJECT_STATUSES,
-        BALLOT_SOURCES=rules.BALLOT_SOURCES,
-    )
-    return render_template(template, **context), status
+    return render_template(template, **_round_context(rnd, tab, context)), status
+
+
+def render_form_errors(
+    template: str, rnd: GrantRound, block: str, target_id: str, tab: str = "", **context
+):
+    """A round's form that did not validate: 422 with the whole page, or for htmx just the
+    form (``block``, swapped into ``#target_id``)."""
+    return form_errors(template, block, target_id, **_round_context(rnd, tab, context))
 
 
 # Their routes register on ``bp`` when imported.
