@@ -124,3 +124,14 @@ def budget_project(pot, title: str = "Benches", cost: int = 1_000, *, status: st
     db.session.add(p)
     db.session.flush()
     return p
+
+
+def as_person(client, p: Person | None):
+    """Sign out, then sign in as ``p`` (``None``: stay signed out)."""
+    client.post("/sign-out")
+    if p is not None:
+        sign_in(client, p)
+
+
+def page_text(response) -> str:
+    return response.get_data(as_text=True)

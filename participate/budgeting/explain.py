@@ -169,7 +169,7 @@ def _shares_words(reason, row: dict, share: Fraction | None, currency: str) -> W
         if had >= row["cost"]:  # cannot happen: they could have paid
             return _no_votes(status)
         return ngettext(
-            "Its supporter had %(money)s of their share left, less than its %(cost)s cost.",
+            "Its %(num)s supporter had %(money)s of their share left, less than its %(cost)s cost.",
             "Its %(num)s supporters had %(money)s left between them, less than its %(cost)s cost.",
             row["votes"],
             money=money(had, currency, down=True),

@@ -14,7 +14,6 @@ import re
 from flask import abort, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from jinja2_fragments.flask import render_block
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -49,6 +48,7 @@ from participate.budgeting.views import (
     load_project,
     load_round,
     render,
+    render_round_block,
     subject,
     today,
     viewer,
@@ -76,7 +76,7 @@ def next_ref(position: int, refs) -> str:
     return f"{position}-{n}"
 
 
-def _project_url(rnd: GrantRound, project: BudgetProject, anchor: str = "") -> str:
+def project_url(rnd: GrantRound, project: BudgetProject, anchor: str = "") -> str:
     url = url_for("budgeting.project", slug=rnd.space.slug, project_id=project.id)
     return f"{url}#{anchor}" if anchor else url
 
@@ -316,7 +316,7 @@ def new_project(slug: str):
         _("Thank you: your idea is in. The council will check it and say what they find."),
         "success",
     )
-    return see_other(_project_url(rnd, project))
+    return see_other(project_url(rnd, project))
 
 
 @bp.route("/<slug>/projects/<int:project_id>/edit", methods=["GET", "POST"])
@@ -345,7 +345,7 @@ def edit_project(slug: str, project_id: int):
     )
     db.session.commit()
     flash(_("Your changes are saved."), "success")
-    return see_other(_project_url(rnd, project))
+    return see_other(project_url(rnd, project))
 
 
 @bp.post("/<slug>/projects/<int:project_id>/withdraw")
@@ -357,7 +357,7 @@ def withdraw_project(slug: str, project_id: int):
     if not WithdrawForm().validate_on_submit():
         abort(400)
     project.status = "withdrawn"
-    _close_open_offers(project)
+    close_open_offers(project)
     record(
         "budgeting.project_withdrawn",
         f"Withdrew a project: {project.title}",
@@ -367,10 +367,10 @@ def withdraw_project(slug: str, project_id: int):
     )
     db.session.commit()
     flash(_("Your idea is withdrawn. It stays on the list, marked as withdrawn."), "success")
-    return see_other(_project_url(rnd, project))
+    return see_other(project_url(rnd, project))
 
 
-def _close_open_offers(project: BudgetProject) -> None:
+def close_open_offers(project: BudgetProject) -> None:
     """A project that leaves (withdrawn, or joined into another) closes its open offers."""
     for offer in db.session.scalars(
         select(ProjectOffer).where(
@@ -492,7 +492,7 @@ OFFER_STATUSES = {
 }
 
 
-def _show(rnd: GrantRound, project: BudgetProject, status: int = 200, **forms):
+def show_project(rnd: GrantRound, project: BudgetProject, status: int = 200, **forms):
     return render(
         "budgeting/project.html",
         rnd,
@@ -504,39 +504,31 @@ def _show(rnd: GrantRound, project: BudgetProject, status: int = 200, **forms):
 
 def _block(rnd: GrantRound, project: BudgetProject, block: str, status: int = 200, **forms):
     """One part of the project page, for htmx to swap in place."""
-    person = viewer()
-    context = _page_context(rnd, project, **forms)
-    context.update(
-        rnd=rnd,
-        space=rnd.space,
+    return render_round_block(
+        "budgeting/project.html",
+        rnd,
+        block,
+        status,
         tab="projects",
-        today=today(),
-        manages=rules.manages(person, rnd),
-        may_enter_paper=rules.can_enter_paper(person, rnd),
-        PHASE_LABELS=rules.PHASE_LABELS,
-        PROJECT_STATUSES=rules.PROJECT_STATUSES,
-        BALLOT_SOURCES=rules.BALLOT_SOURCES,
+        **_page_context(rnd, project, **forms),
     )
-    response = make_response(render_block("budgeting/project.html", block, **context), status)
-    response.vary.add("HX-Request")
-    return response
 
 
-def _answer(rnd, project, block: str, anchor: str, status: int = 200, **forms):
+def answer(rnd, project, block: str, anchor: str, status: int = 200, **forms):
     """After a comment or reply: htmx gets the part again, in place; a plain form gets the
     whole page (422 with the form as typed) or goes back to it (303)."""
     if is_htmx():
         return _block(rnd, project, block, status, **forms)
     if status == 422:
-        return _show(rnd, project, status=422, **forms)
-    return see_other(_project_url(rnd, project, anchor))
+        return show_project(rnd, project, status=422, **forms)
+    return see_other(project_url(rnd, project, anchor))
 
 
 @bp.get("/<slug>/projects/<int:project_id>")
 def project(slug: str, project_id: int):
     rnd = load_round(slug)
     found = load_project(rnd, project_id)
-    response = make_response(_show(rnd, found))
+    response = make_response(show_project(rnd, found))
     response.vary.add("HX-Request")
     return response
 
@@ -576,7 +568,7 @@ def feasibility(slug: str, project_id: int):
         valid = False
     if not valid:
         form._errors = None
-        return _show(rnd, found, status=422, feasibility_form=form)
+        return show_project(rnd, found, status=422, feasibility_form=form)
     before = found.cost
     if changing:
         if found.proposed_cost is None:
@@ -602,7 +594,7 @@ def feasibility(slug: str, project_id: int):
     )
     db.session.commit()
     flash(_("Saved. The author and everyone else can see your answer and why."), "success")
-    return see_other(_project_url(rnd, found, "verdict"))
+    return see_other(project_url(rnd, found, "verdict"))
 
 
 @bp.post("/<slug>/projects/<int:project_id>/reply")
@@ -613,7 +605,7 @@ def reply(slug: str, project_id: int):
     allow(rules.can_reply_to_verdict(subject(rnd), found, rnd))
     form = ReplyForm()
     if not form.validate_on_submit():
-        return _answer(rnd, found, "verdict", "verdict", status=422, reply_form=form)
+        return answer(rnd, found, "verdict", "verdict", status=422, reply_form=form)
     found.author_reply = form.reply.data.strip()
     record(
         "budgeting.project_reply",
@@ -625,209 +617,4 @@ def reply(slug: str, project_id: int):
     db.session.commit()
     if not is_htmx():
         flash(_("Your reply is saved."), "success")
-    return _answer(rnd, found, "verdict", "verdict")
-
-
-# --- comments --------------------------------------------------------------------------------
-
-
-@bp.post("/<slug>/projects/<int:project_id>/comments")
-@login_required
-def comment(slug: str, project_id: int):
-    rnd = load_round(slug)
-    found = load_project(rnd, project_id)
-    person = subject(rnd)
-    allow(rules.can_comment(person, rnd))
-    form = CommentForm()
-    if not form.validate_on_submit():
-        return _answer(rnd, found, "comments", "comment-form", status=422, comment_form=form)
-    added = ProjectComment(project_id=found.id, author_id=person.id, body=form.body.data.strip())
-    db.session.add(added)
-    db.session.flush()
-    record(
-        "budgeting.comment_added",
-        f"Commented on a project: {found.title}",
-        found,
-        space=rnd.space,
-        visibility="space",
-        detail={"comment": added.id},
-    )
-    db.session.commit()
-    if not is_htmx():
-        flash(_("Your comment is added."), "success")
-    return _answer(rnd, found, "comments", f"comment-{added.id}")
-
-
-@bp.post("/<slug>/projects/<int:project_id>/comments/<int:comment_id>/hide")
-@login_required
-def hide_comment(slug: str, project_id: int, comment_id: int):
-    rnd = load_round(slug)
-    found = load_project(rnd, project_id)
-    allow(rules.can_hide_comment(viewer(), rnd))
-    hidden = db.session.get(ProjectComment, comment_id)
-    if hidden is None or hidden.project_id != found.id or hidden.hidden_at is not None:
-        abort(404)
-    form = HideCommentForm(prefix=f"hide{hidden.id}")
-    if not form.validate_on_submit():
-        return _answer(
-            rnd,
-            found,
-            "comments",
-            f"comment-{hidden.id}",
-            status=422,
-            hide_forms={hidden.id: form},
-        )
-    hidden.hidden_reason = form.reason.data
-    hidden.hidden_by_id = viewer().id
-    hidden.hidden_at = utcnow()
-    record(
-        "budgeting.comment_hidden",
-        f"Hid a comment on a project: {found.title}",
-        found,
-        space=rnd.space,
-        visibility="space",
-        detail={"comment": hidden.id, "reason": hidden.hidden_reason},
-    )
-    db.session.commit()
-    if not is_htmx():
-        flash(_("The comment is hidden. Everyone sees your reason in its place."), "success")
-    return _answer(rnd, found, "comments", f"comment-{hidden.id}")
-
-
-# --- offers to join up or work together ------------------------------------------------------
-
-
-@bp.post("/<slug>/projects/<int:project_id>/offers")
-@login_required
-def offer(slug: str, project_id: int):
-    rnd = load_round(slug)
-    found = load_project(rnd, project_id)
-    person = subject(rnd)
-    targets = [p for p in found.pot.projects if rules.can_offer(person, found, p, rnd)]
-    allow(bool(targets))
-    form = OfferForm()
-    form.to_project_id.choices = choices([(None, "")] + [(p.id, p.title) for p in targets])
-    valid = form.validate_on_submit()
-    target = next((p for p in targets if p.id == form.to_project_id.data), None)
-    if valid and target is None:
-        form.to_project_id.errors = [_("Choose a project.")]
-        valid = False
-    if valid and db.session.scalar(
-        select(func.count(ProjectOffer.id)).where(
-            ProjectOffer.status == "open",
-            or_(
-                (ProjectOffer.from_project_id == found.id)
-                & (ProjectOffer.to_project_id == target.id),
-                (ProjectOffer.from_project_id == target.id)
-                & (ProjectOffer.to_project_id == found.id),
-            ),
-        )
-    ):
-        form.to_project_id.errors = [
-            _("There is already an offer between these two projects waiting for an answer.")
-        ]
-        valid = False
-    if not valid:
-        form._errors = None
-        return _show(rnd, found, status=422, offer_form=form)
-    made = ProjectOffer(
-        from_project_id=found.id,
-        to_project_id=target.id,
-        kind=form.kind.data,
-        message=form.message.data.strip(),
-        by_id=person.id,
-    )
-    db.session.add(made)
-    db.session.flush()
-    record(
-        "budgeting.offer_made",
-        f"Offered to {'merge with' if made.kind == 'merge' else 'partner'}: {target.title}",
-        found,
-        space=rnd.space,
-        visibility="space",
-        detail={"offer": made.id, "to": target.id, "kind": made.kind},
-    )
-    db.session.commit()
-    flash(_("Your offer is sent. Its author can say yes or no."), "success")
-    return see_other(_project_url(rnd, found, "offers"))
-
-
-def _load_offer(found: BudgetProject, offer_id: int, side: str) -> ProjectOffer:
-    made = db.session.get(ProjectOffer, offer_id)
-    if made is None or getattr(made, f"{side}_project_id") != found.id:
-        abort(404)
-    return made
-
-
-@bp.post("/<slug>/projects/<int:project_id>/offers/<int:offer_id>/answer")
-@login_required
-def answer_offer(slug: str, project_id: int, offer_id: int):
-    rnd = load_round(slug)
-    found = load_project(rnd, project_id)
-    made = _load_offer(found, offer_id, "to")
-    person = subject(rnd)
-    allow(rules.can_answer_offer(person, made, found, rnd))
-    form = AnswerOfferForm(prefix=f"offer{made.id}")
-    if not form.validate_on_submit():
-        return _show(rnd, found, status=422, answer_forms={made.id: form})
-    offering = made.from_project
-    accept = form.answer.data == "accept"
-    if accept and (offering.status not in rules.OFFERABLE or found.status not in rules.OFFERABLE):
-        flash(_("One of the two projects can no longer join up, so this offer is closed."), "error")
-        made.status = "withdrawn"
-        made.answered_at = utcnow()
-        db.session.commit()
-        return see_other(_project_url(rnd, found, "offers"))
-    made.status = "accepted" if accept else "declined"
-    made.answer_note = (form.note.data or "").strip() or None
-    made.answered_by_id = person.id
-    made.answered_at = utcnow()
-    if accept and made.kind == "merge":
-        offering.status = "merged"
-        offering.merged_into_id = found.id
-        db.session.flush()
-        _close_open_offers(offering)
-    record(
-        f"budgeting.offer_{made.status}",
-        f"{'Accepted' if accept else 'Declined'} an offer to "
-        f"{'merge' if made.kind == 'merge' else 'partner'} from: {offering.title}",
-        found,
-        space=rnd.space,
-        visibility="space",
-        detail={"offer": made.id, "from": offering.id, "kind": made.kind},
-    )
-    db.session.commit()
-    if accept and made.kind == "merge":
-        flash(
-            _("The two ideas are joined: %(title)s goes on as one project.", title=found.title),
-            "success",
-        )
-    elif accept:
-        flash(_("You are working together. Both projects say so."), "success")
-    else:
-        flash(_("You said no, thank you. The other author can see your answer."), "success")
-    return see_other(_project_url(rnd, found, "offers"))
-
-
-@bp.post("/<slug>/projects/<int:project_id>/offers/<int:offer_id>/withdraw")
-@login_required
-def withdraw_offer(slug: str, project_id: int, offer_id: int):
-    rnd = load_round(slug)
-    found = load_project(rnd, project_id)
-    made = _load_offer(found, offer_id, "from")
-    allow(rules.can_withdraw_offer(subject(rnd), made))
-    if not WithdrawOfferForm().validate_on_submit():
-        abort(400)
-    made.status = "withdrawn"
-    made.answered_at = utcnow()
-    record(
-        "budgeting.offer_withdrawn",
-        f"Withdrew an offer to: {made.to_project.title}",
-        found,
-        space=rnd.space,
-        visibility="space",
-        detail={"offer": made.id},
-    )
-    db.session.commit()
-    flash(_("Your offer is withdrawn."), "success")
-    return see_other(_project_url(rnd, found, "offers"))
+    return answer(rnd, found, "verdict", "verdict")

@@ -8,9 +8,10 @@ The pages themselves live in ``rounds`` (setting up and the round page), ``proje
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, g, make_response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from participate.accounts.models import Space
@@ -104,6 +105,17 @@ def render(template: str, rnd: GrantRound, status: int = 200, tab: str = "", **c
     return render_template(template, **_round_context(rnd, tab, context)), status
 
 
+def render_round_block(
+    template: str, rnd: GrantRound, block: str, status: int = 200, tab: str = "", **context
+):
+    """One block of a round page, for htmx to swap in place."""
+    response = make_response(
+        render_block(template, block, **_round_context(rnd, tab, context)), status
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
 def render_form_errors(
     template: str, rnd: GrantRound, block: str, target_id: str, tab: str = "", **context
 ):
@@ -113,4 +125,11 @@ def render_form_errors(
 
 
 # Their routes register on ``bp`` when imported.
-from participate.budgeting import projects, results, rounds, voting  # noqa: E402, F401
+from participate.budgeting import (  # noqa: E402, F401
+    paper,
+    projects,
+    results,
+    rounds,
+    together,
+    voting,
+)

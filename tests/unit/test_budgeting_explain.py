@@ -87,7 +87,7 @@ def test_equal_shares_says_who_paid_how_much_of_their_share_and_why_others_lost(
         "Won: 3 voters shared its cost; the most any one paid was £6.67 of their £10 share."
     )
     # Exactly 10/3 left, shown to the penny and never rounded up towards the cost.
-    assert says["q"] == "Its supporter had £3.33 of their share left, less than its £10 cost."
+    assert says["q"] == "Its 1 supporter had £3.33 of their share left, less than its £10 cost."
     assert _say(ex.share) == "Each voter had an equal share of the money: £10."
     assert ex.rule_label.startswith("Equal shares")
 
@@ -107,7 +107,7 @@ def test_equal_shares_amounts_are_exact_until_shown():
         "Won: 6 voters shared its cost; the most any one paid was £13.33 of their £14.29 share."
     )
     assert says["small"] == (
-        "Its supporter had £14.28 of their share left, less than its £50 cost."
+        "Its 1 supporter had £14.28 of their share left, less than its £50 cost."
     )  # 100/7 = 14.2857...: rounded down, since it is a shortfall
 
 

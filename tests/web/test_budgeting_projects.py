@@ -72,16 +72,6 @@ def pb():
     return rnd, people, projects
 
 
-def _as(client, person):
-    client.post("/sign-out")
-    if person is not None:
-        f.sign_in(client, person)
-
-
-def _text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def _base(rnd) -> str:
     return f"/rounds/{rnd.space.slug}/projects"
 
@@ -147,7 +137,7 @@ def test_the_list_shows_each_pot_with_cost_status_who_and_comments(client, pb):
         )
     )
     db.session.commit()
-    page = _text(client.get(f"{_base(rnd)}/"))
+    page = f.page_text(client.get(f"{_base(rnd)}/"))
     assert "Whole area" in page and "Young people" in page
     assert "Benches on the prom" in page and "£2,000" in page
     assert "Waiting to be checked" in page
@@ -164,9 +154,9 @@ def test_the_list_filters_by_pot_and_status_and_shows_joined_projects(client, pb
     projects["trees"].status = "merged"
     projects["trees"].merged_into_id = projects["benches"].id
     db.session.commit()
-    young = _text(client.get(f"{_base(rnd)}/?pot={rnd.pots[1].id}"))
+    young = f.page_text(client.get(f"{_base(rnd)}/?pot={rnd.pots[1].id}"))
     assert "Skate ramps" in young and "Benches on the prom" not in young
-    merged = _text(client.get(f"{_base(rnd)}/?status=merged"))
+    merged = f.page_text(client.get(f"{_base(rnd)}/?status=merged"))
     assert (
         "Trees on Mill Lane" in merged
         and "Benches on the prom" not in merged.split("Trees on Mill Lane")[0]
@@ -180,11 +170,11 @@ def test_the_list_filters_by_pot_and_status_and_shows_joined_projects(client, pb
 
 def test_the_suggest_button_follows_the_rules(client, pb):
     rnd, people, _projects = pb
-    _as(client, people["cat"])
-    assert "/projects/new" in _text(client.get(f"{_base(rnd)}/"))
+    f.as_person(client, people["cat"])
+    assert "/projects/new" in f.page_text(client.get(f"{_base(rnd)}/"))
     rnd.phase = "feasibility"
     db.session.commit()
-    page = _text(client.get(f"{_base(rnd)}/"))
+    page = f.page_text(client.get(f"{_base(rnd)}/"))
     assert "/projects/new" not in page and "Sign in to suggest" not in page
     assert client.get(f"{_base(rnd)}/new").status_code == 404
 
@@ -194,8 +184,8 @@ def test_the_suggest_button_follows_the_rules(client, pb):
 
 def test_a_resident_suggests_an_idea(client, pb):
     rnd, people, _projects = pb
-    _as(client, people["cat"])
-    form = _text(client.get(f"{_base(rnd)}/new"))
+    f.as_person(client, people["cat"])
+    form = f.page_text(client.get(f"{_base(rnd)}/new"))
     assert "I live, work or study in Northside ward" in form
     assert 'enctype="multipart/form-data"' in form
     response = client.post(f"{_base(rnd)}/new", data=_idea(rnd, group_name="Hub Friends"))
@@ -219,7 +209,7 @@ def test_a_resident_suggests_an_idea(client, pb):
         select(BudgetProject).where(BudgetProject.title == "A second fridge")
     )
     assert second.ref == "1-2"
-    page = _text(client.get(_page(rnd, made)))
+    page = f.page_text(client.get(_page(rnd, made)))
     assert "A community fridge" in page and "£2,500" in page and "Hub Friends" in page
 
 
@@ -235,9 +225,9 @@ def test_a_resident_suggests_an_idea(client, pb):
 )
 def test_a_bad_cost_is_explained_next_to_it_and_nothing_is_lost(client, pb, cost, message):
     rnd, people, _projects = pb
-    _as(client, people["cat"])
+    f.as_person(client, people["cat"])
     response = client.post(f"{_base(rnd)}/new", data=_idea(rnd, cost=cost))
-    page = _text(response)
+    page = f.page_text(response)
     assert response.status_code == 422
     assert 'id="cost-error"' in page and message in page
     assert "A fridge at the Hub where shops leave food for anyone." in page
@@ -250,11 +240,11 @@ def test_a_bad_cost_is_explained_next_to_it_and_nothing_is_lost(client, pb, cost
 
 def test_missing_answers_the_pot_and_the_tick_are_each_asked_for(client, pb):
     rnd, people, _projects = pb
-    _as(client, people["cat"])
+    f.as_person(client, people["cat"])
     response = client.post(
         f"{_base(rnd)}/new", data=_idea(rnd, title="", what="", pot_id="", declaration=None)
     )
-    page = _text(response)
+    page = f.page_text(response)
     assert response.status_code == 422
     assert "Give your idea a name." in page and "Say what your idea is." in page
     assert "Choose which pot it is for." in page
@@ -266,15 +256,15 @@ def test_no_tick_is_asked_when_anyone_may_suggest(client, pb):
     rnd, people, _projects = pb
     rnd.who_proposes = "anyone"
     db.session.commit()
-    _as(client, people["cat"])
-    assert "I live, work or study" not in _text(client.get(f"{_base(rnd)}/new"))
+    f.as_person(client, people["cat"])
+    assert "I live, work or study" not in f.page_text(client.get(f"{_base(rnd)}/new"))
     response = client.post(f"{_base(rnd)}/new", data=_idea(rnd, declaration=None))
     assert response.status_code == 303
 
 
 def test_a_picture_is_kept_without_its_location(client, pb):
     rnd, people, _projects = pb
-    _as(client, people["cat"])
+    f.as_person(client, people["cat"])
     raw = _jpeg_with_gps()
     assert GPS_IFD in Image.open(BytesIO(raw)).getexif()
     response = client.post(
@@ -291,7 +281,7 @@ def test_a_picture_is_kept_without_its_location(client, pb):
         select(BudgetProject).where(BudgetProject.title == "A community fridge")
     )
     image = db.session.scalars(select(ProjectImage).where(ProjectImage.project_id == made.id)).one()
-    page = _text(client.get(_page(rnd, made)))
+    page = f.page_text(client.get(_page(rnd, made)))
     src = f"{_page(rnd, made)}/images/{image.id}"
     assert f'src="{src}"' in page and 'alt="An empty corner of the Hub&#39;s kitchen"' in page
     served = client.get(src)
@@ -310,13 +300,13 @@ def test_a_picture_is_kept_without_its_location(client, pb):
 
 def test_a_file_that_is_not_a_picture_is_refused_with_a_message(client, pb):
     rnd, people, _projects = pb
-    _as(client, people["cat"])
+    f.as_person(client, people["cat"])
     response = client.post(
         f"{_base(rnd)}/new",
         data=_idea(rnd, image=(BytesIO(b"%PDF-1.4 pretend"), "plan.jpg"), image_alt="A plan"),
         content_type="multipart/form-data",
     )
-    page = _text(response)
+    page = f.page_text(response)
     assert response.status_code == 422
     assert 'id="image-error"' in page and "This file is not a picture we can use" in page
     assert 'value="A plan"' in page and 'value="A community fridge"' in page
@@ -325,13 +315,13 @@ def test_a_file_that_is_not_a_picture_is_refused_with_a_message(client, pb):
 
 def test_a_picture_needs_words_saying_what_it_shows(client, pb):
     rnd, people, _projects = pb
-    _as(client, people["cat"])
+    f.as_person(client, people["cat"])
     response = client.post(
         f"{_base(rnd)}/new",
         data=_idea(rnd, image=(BytesIO(_jpeg_with_gps()), "a.jpg")),
         content_type="multipart/form-data",
     )
-    page = _text(response)
+    page = f.page_text(response)
     assert response.status_code == 422
     assert "Say what the picture shows" in page
     assert "choose it again" in page  # the file box cannot be refilled: say so
@@ -343,7 +333,7 @@ def test_nobody_suggests_outside_the_ideas_phase(client, pb, phase):
     rnd.phase = phase
     db.session.commit()
     for who in ("cat", "officer"):
-        _as(client, people[who])
+        f.as_person(client, people[who])
         assert client.get(f"{_base(rnd)}/new").status_code == 404
         assert client.post(f"{_base(rnd)}/new", data=_idea(rnd)).status_code == 404
 
@@ -384,7 +374,7 @@ def test_a_members_only_round_is_invisible_to_outsiders(client):
         f"{_base(rnd)}/new",
     ]
     for who in (None, outsider):
-        _as(client, who)
+        f.as_person(client, who)
         for url in urls:
             if who is None and url.endswith("/new"):
                 # Signed out: asked to sign in, as for any address, so nothing is given away.
@@ -396,8 +386,8 @@ def test_a_members_only_round_is_invisible_to_outsiders(client):
                 client.post(f"{_page(rnd, project)}/comments", data={"body": "hello"}).status_code
                 == 404
             )
-    _as(client, member)
-    assert "Secret garden" in _text(client.get(f"{_base(rnd)}/"))
+    f.as_person(client, member)
+    assert "Secret garden" in f.page_text(client.get(f"{_base(rnd)}/"))
     assert client.get(_page(rnd, project)).status_code == 200
 
 
@@ -406,9 +396,9 @@ def test_a_draft_rounds_projects_are_seen_only_by_its_officers(client, pb):
     rnd.phase = "draft"
     db.session.commit()
     for who in (None, people["ann"], people["sam"]):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.get(_page(rnd, projects["benches"])).status_code == 404
-    _as(client, people["officer"])
+    f.as_person(client, people["officer"])
     assert client.get(_page(rnd, projects["benches"])).status_code == 200
 
 
@@ -419,7 +409,7 @@ def test_a_project_of_another_round_is_not_found_here(client, pb):
         elsewhere.pots[0], "Elsewhere", author=people["ann"], status="proposed"
     )
     db.session.commit()
-    _as(client, people["ann"])
+    f.as_person(client, people["ann"])
     assert client.get(f"{_base(rnd)}/{theirs.id}").status_code == 404
     assert client.get(f"{_base(rnd)}/{theirs.id}/edit").status_code == 404
     assert client.post(f"{_base(rnd)}/{theirs.id}/comments", data={"body": "x"}).status_code == 404
@@ -434,11 +424,11 @@ def test_the_author_changes_their_idea_and_others_cannot(client, pb):
     benches = projects["benches"]
     url = f"{_page(rnd, benches)}/edit"
     for who in (None, people["bob"], people["sam"]):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.post(url, data=_idea(rnd, title="Hacked")).status_code in (302, 404)
     assert benches.title == "Benches on the prom"
-    _as(client, people["ann"])
-    form = _text(client.get(url))
+    f.as_person(client, people["ann"])
+    form = f.page_text(client.get(url))
     assert 'value="Benches on the prom"' in form and 'value="2000"' in form
     assert "I live, work or study" not in form and 'name="pot_id"' not in form
     response = client.post(url, data=_idea(rnd, title="Benches with backs", cost="2200"))
@@ -447,7 +437,7 @@ def test_the_author_changes_their_idea_and_others_cannot(client, pb):
     assert (benches.title, benches.cost, benches.ref) == ("Benches with backs", 2_200, benches.ref)
     assert _actions("budgeting.project_changed")
     bad = client.post(url, data=_idea(rnd, title="", cost="nine"))
-    assert bad.status_code == 422 and "Give your idea a name." in _text(bad)
+    assert bad.status_code == 422 and "Give your idea a name." in f.page_text(bad)
     benches.status = "feasible"  # once checked, the author no longer changes it
     db.session.commit()
     assert client.get(url).status_code == 404
@@ -457,14 +447,14 @@ def test_the_author_withdraws_their_idea(client, pb):
     rnd, people, projects = pb
     benches = projects["benches"]
     url = f"{_page(rnd, benches)}/withdraw"
-    _as(client, people["bob"])
+    f.as_person(client, people["bob"])
     assert client.post(url).status_code == 404
-    _as(client, people["ann"])
-    assert "Withdraw this idea" in _text(client.get(_page(rnd, benches)))
+    f.as_person(client, people["ann"])
+    assert "Withdraw this idea" in f.page_text(client.get(_page(rnd, benches)))
     assert client.post(url).status_code == 303
     db.session.refresh(benches)
     assert benches.status == "withdrawn"
-    assert "Withdrawn by its author" in _text(client.get(_page(rnd, benches)))
+    assert "Withdrawn by its author" in f.page_text(client.get(_page(rnd, benches)))
     assert client.post(url).status_code == 404  # once is enough
 
 
@@ -475,10 +465,10 @@ def test_an_officer_says_it_cannot_go_ahead_with_a_reason_everyone_sees(client, 
     rnd, people, projects = pb
     trees = projects["trees"]
     url = f"{_page(rnd, trees)}/feasibility"
-    _as(client, people["officer"])
-    assert "Check this idea" in _text(client.get(_page(rnd, trees)))
+    f.as_person(client, people["officer"])
+    assert "Check this idea" in f.page_text(client.get(_page(rnd, trees)))
     missing = client.post(url, data={"verdict": "not_feasible", "reason": ""})
-    assert missing.status_code == 422 and "Say why, so the author understands." in _text(missing)
+    assert missing.status_code == 422 and "Say why, so the author understands." in f.page_text(missing)
     done = client.post(
         url, data={"verdict": "not_feasible", "reason": "Mill Lane is a private road."}
     )
@@ -489,8 +479,8 @@ def test_an_officer_says_it_cannot_go_ahead_with_a_reason_everyone_sees(client, 
     assert trees.feasibility_by_id == people["officer"].id and trees.feasibility_at is not None
     assert _actions("budgeting.project_checked")
     for who in (None, people["bob"], people["cat"]):
-        _as(client, who)
-        page = _text(client.get(_page(rnd, trees)))
+        f.as_person(client, who)
+        page = f.page_text(client.get(_page(rnd, trees)))
         assert "Cannot go to the vote" in page and "Mill Lane is a private road." in page
         assert "Check this idea" not in page
 
@@ -499,16 +489,16 @@ def test_an_officer_adjusts_the_cost_with_a_note_and_the_first_figure_stays(clie
     rnd, people, projects = pb
     benches = projects["benches"]
     url = f"{_page(rnd, benches)}/feasibility"
-    _as(client, people["officer"])
+    f.as_person(client, people["officer"])
     no_note = client.post(
         url, data={"verdict": "feasible", "reason": "We can do it.", "cost": "3000"}
     )
-    assert no_note.status_code == 422 and "Say why the cost is different." in _text(no_note)
-    assert 'value="3000"' in _text(no_note)
+    assert no_note.status_code == 422 and "Say why the cost is different." in f.page_text(no_note)
+    assert 'value="3000"' in f.page_text(no_note)
     bad = client.post(
         url, data={"verdict": "feasible", "reason": "x", "cost": "lots", "cost_note": "y"}
     )
-    assert bad.status_code == 422 and "whole number" in _text(bad)
+    assert bad.status_code == 422 and "whole number" in f.page_text(bad)
     ok = client.post(
         url,
         data={
@@ -536,7 +526,7 @@ def test_an_officer_adjusts_the_cost_with_a_note_and_the_first_figure_stays(clie
     )
     db.session.refresh(benches)
     assert (benches.cost, benches.proposed_cost) == (3_500, 2_000)
-    page = _text(client.get(_page(rnd, benches)))
+    page = f.page_text(client.get(_page(rnd, benches)))
     assert "The author suggested £2,000; the council's estimate is £3,500 because:" in page
     assert "And fixings." in page
 
@@ -544,7 +534,7 @@ def test_an_officer_adjusts_the_cost_with_a_note_and_the_first_figure_stays(clie
 @pytest.mark.parametrize("who", [None, "ann", "bob", "sam"])
 def test_only_officers_check_ideas(client, pb, who):
     rnd, people, projects = pb
-    _as(client, people.get(who) if who else None)
+    f.as_person(client, people.get(who) if who else None)
     response = client.post(
         f"{_page(rnd, projects['benches'])}/feasibility",
         data={"verdict": "feasible", "reason": "Fine"},
@@ -557,8 +547,8 @@ def test_no_checking_once_voting_has_started(client, pb):
     rnd, people, projects = pb
     rnd.phase = "voting"
     db.session.commit()
-    _as(client, people["officer"])
-    assert "Check this idea" not in _text(client.get(_page(rnd, projects["benches"])))
+    f.as_person(client, people["officer"])
+    assert "Check this idea" not in f.page_text(client.get(_page(rnd, projects["benches"])))
     assert (
         client.post(
             f"{_page(rnd, projects['benches'])}/feasibility",
@@ -572,23 +562,23 @@ def test_the_author_replies_to_the_check_in_place(client, pb):
     rnd, people, projects = pb
     trees = projects["trees"]
     url = f"{_page(rnd, trees)}/reply"
-    _as(client, people["bob"])
+    f.as_person(client, people["bob"])
     assert client.post(url, data={"reply": "Too soon"}).status_code == 404  # not checked yet
     trees.status, trees.feasibility_reason = "not_feasible", "A private road."
     db.session.commit()
     for who in (people["ann"], people["officer"]):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.post(url, data={"reply": "Not mine"}).status_code == 404
-    _as(client, people["bob"])
+    f.as_person(client, people["bob"])
     empty = client.post(url, data={"reply": ""}, headers={"HX-Request": "true"})
     assert empty.status_code == 422
-    assert _text(empty).lstrip().startswith('<section id="verdict"')
-    assert "Write your reply." in _text(empty)
+    assert f.page_text(empty).lstrip().startswith('<section id="verdict"')
+    assert "Write your reply." in f.page_text(empty)
     swapped = client.post(
         url, data={"reply": "We'll ask the landowner."}, headers={"HX-Request": "true"}
     )
     assert swapped.status_code == 200
-    fragment = _text(swapped)
+    fragment = f.page_text(swapped)
     assert fragment.lstrip().startswith('<section id="verdict"') and "<html" not in fragment
     assert "We&#39;ll ask the landowner." in fragment
     plain = client.post(url, data={"reply": "Asked them."})
@@ -604,20 +594,20 @@ def test_comments_are_added_with_and_without_htmx(client, pb):
     rnd, people, projects = pb
     url = f"{_page(rnd, projects['benches'])}/comments"
     assert client.post(url, data={"body": "Hello"}).status_code == 302  # sign in first
-    _as(client, people["cat"])
+    f.as_person(client, people["cat"])
     plain = client.post(url, data={"body": "One by the bus stop too, please."})
     assert plain.status_code == 303 and "#comment-" in plain.headers["Location"]
     swapped = client.post(url, data={"body": "And a bin."}, headers={"HX-Request": "true"})
-    fragment = _text(swapped)
+    fragment = f.page_text(swapped)
     assert swapped.status_code == 200 and "<html" not in fragment
     assert fragment.lstrip().startswith('<section id="comments"')
     assert "One by the bus stop too, please." in fragment and "And a bin." in fragment
     assert 'id="comment-form"' in fragment
     empty = client.post(url, data={"body": "  "}, headers={"HX-Request": "true"})
-    assert empty.status_code == 422 and "Write your comment." in _text(empty)
+    assert empty.status_code == 422 and "Write your comment." in f.page_text(empty)
     long = client.post(url, data={"body": "x" * 2001})
-    assert long.status_code == 422 and "2000 characters or fewer" in _text(long)
-    assert ("x" * 2001) in _text(long)  # nothing lost
+    assert long.status_code == 422 and "2000 characters or fewer" in f.page_text(long)
+    assert ("x" * 2001) in f.page_text(long)  # nothing lost
     assert len(_actions("budgeting.comment_added")) == 2
 
 
@@ -625,8 +615,8 @@ def test_no_comments_once_the_results_are_out(client, pb):
     rnd, people, projects = pb
     rnd.phase = "results"
     db.session.commit()
-    _as(client, people["cat"])
-    assert 'id="comment-form"' not in _text(client.get(_page(rnd, projects["benches"])))
+    f.as_person(client, people["cat"])
+    assert 'id="comment-form"' not in f.page_text(client.get(_page(rnd, projects["benches"])))
     assert (
         client.post(
             f"{_page(rnd, projects['benches'])}/comments", data={"body": "Late"}
@@ -645,11 +635,11 @@ def test_a_hidden_comment_shows_its_reason_and_its_words_only_to_a_few(client, p
     db.session.commit()
     url = f"{_page(rnd, benches)}/comments/{rude.id}/hide"
     for who in ("ann", "cat"):
-        _as(client, people[who])
+        f.as_person(client, people[who])
         assert client.post(url, data={f"hide{rude.id}-reason": "x"}).status_code == 404
-    _as(client, people["officer"])
+    f.as_person(client, people["officer"])
     missing = client.post(url, data={f"hide{rude.id}-reason": ""})
-    assert missing.status_code == 422 and "Say why it is hidden." in _text(missing)
+    assert missing.status_code == 422 and "Say why it is hidden." in f.page_text(missing)
     done = client.post(url, data={f"hide{rude.id}-reason": "It names a neighbour."})
     assert done.status_code == 303
     db.session.refresh(rude)
@@ -663,8 +653,8 @@ def test_a_hidden_comment_shows_its_reason_and_its_words_only_to_a_few(client, p
         ("officer", True),
         ("sam", True),
     ):
-        _as(client, people[who] if who else None)
-        page = _text(client.get(_page(rnd, benches)))
+        f.as_person(client, people[who] if who else None)
+        page = f.page_text(client.get(_page(rnd, benches)))
         assert "Hidden by the council: It names a neighbour." in page
         assert ("Something unkind about a neighbour" in page) is sees, who
     assert client.post(url, data={f"hide{rude.id}-reason": "again"}).status_code == 404
@@ -677,14 +667,14 @@ def test_a_facilitator_hides_a_comment_in_place(client, pb):
     )
     db.session.add(note)
     db.session.commit()
-    _as(client, people["sam"])
+    f.as_person(client, people["sam"])
     response = client.post(
         f"{_page(rnd, projects['ramps'])}/comments/{note.id}/hide",
         data={f"hide{note.id}-reason": "A phone number."},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert "Hidden by the council: A phone number." in _text(response)
+    assert "Hidden by the council: A phone number." in f.page_text(response)
 
 
 # --- offers ----------------------------------------------------------------------------------
@@ -707,73 +697,73 @@ def _answer(client, rnd, project, offer, answer, note=""):
 def test_an_accepted_merge_joins_one_idea_into_the_other(client, pb):
     rnd, people, projects = pb
     benches, trees = projects["benches"], projects["trees"]
-    _as(client, people["ann"])
-    page = _text(client.get(_page(rnd, benches)))
+    f.as_person(client, people["ann"])
+    page = f.page_text(client.get(_page(rnd, benches)))
     assert "Offer to team up" in page and "Trees on Mill Lane" in page
     assert "Skate ramps" not in page.split("offer-form")[-1]  # another pot: not offered
     assert _offer(client, rnd, benches, projects["ramps"]).status_code == 422
     missing = _offer(client, rnd, benches, trees, message="")
-    assert missing.status_code == 422 and "Write a message to its author." in _text(missing)
+    assert missing.status_code == 422 and "Write a message to its author." in f.page_text(missing)
     assert _offer(client, rnd, benches, trees).status_code == 303
     made = db.session.scalars(select(ProjectOffer)).one()
     assert (made.kind, made.status, made.by_id) == ("merge", "open", people["ann"].id)
     # Not answerable by the one who made it, nor by anyone else.
     for who in ("ann", "cat", "officer"):
-        _as(client, people[who])
+        f.as_person(client, people[who])
         assert _answer(client, rnd, trees, made, "accept").status_code == 404
-    _as(client, people["bob"])
-    assert "Shall we join up?" in _text(client.get(_page(rnd, trees)))
+    f.as_person(client, people["bob"])
+    assert "Shall we join up?" in f.page_text(client.get(_page(rnd, trees)))
     assert _answer(client, rnd, trees, made, "accept", "Welcome aboard").status_code == 303
     db.session.refresh(made)
     db.session.refresh(benches)
     assert made.status == "accepted" and made.answer_note == "Welcome aboard"
     assert benches.status == "merged" and benches.merged_into_id == trees.id
     assert _actions("budgeting.offer_accepted")
-    page = _text(client.get(_page(rnd, benches)))
+    page = f.page_text(client.get(_page(rnd, benches)))
     assert "Joined with" in page and f'href="{_page(rnd, trees)}"' in page
-    assert "Joined into this project:" in _text(client.get(_page(rnd, trees)))
+    assert "Joined into this project:" in f.page_text(client.get(_page(rnd, trees)))
 
 
 def test_an_accepted_partnership_keeps_both_and_says_so_on_both(client, pb):
     rnd, people, projects = pb
     benches, trees = projects["benches"], projects["trees"]
-    _as(client, people["bob"])
+    f.as_person(client, people["bob"])
     assert _offer(client, rnd, trees, benches, kind="partner").status_code == 303
     again = _offer(client, rnd, trees, benches, kind="partner")
     assert again.status_code in (404, 422)  # one open offer between two projects
     made = db.session.scalars(select(ProjectOffer)).one()
-    _as(client, people["ann"])
+    f.as_person(client, people["ann"])
     assert _answer(client, rnd, benches, made, "").status_code == 422
     assert _answer(client, rnd, benches, made, "accept").status_code == 303
     db.session.refresh(benches)
     db.session.refresh(trees)
     assert benches.status == trees.status == "proposed"
     for one, other in ((benches, trees), (trees, benches)):
-        page = _text(client.get(_page(rnd, one)))
+        page = f.page_text(client.get(_page(rnd, one)))
         assert "Working with" in page and f'href="{_page(rnd, other)}"' in page
-    assert "Working with" in _text(client.get(f"{_base(rnd)}/"))
+    assert "Working with" in f.page_text(client.get(f"{_base(rnd)}/"))
 
 
 def test_an_offer_declined_or_withdrawn(client, pb):
     rnd, people, projects = pb
     benches, trees = projects["benches"], projects["trees"]
-    _as(client, people["ann"])
+    f.as_person(client, people["ann"])
     _offer(client, rnd, benches, trees)
     made = db.session.scalars(select(ProjectOffer)).one()
-    _as(client, people["bob"])
+    f.as_person(client, people["bob"])
     assert client.post(f"{_page(rnd, benches)}/offers/{made.id}/withdraw").status_code == 404
     assert _answer(client, rnd, trees, made, "decline", "Ours is different").status_code == 303
     db.session.refresh(made)
     assert made.status == "declined" and made.answer_note == "Ours is different"
     assert benches.status == "proposed"
-    _as(client, people["ann"])
-    assert "Ours is different" in _text(client.get(_page(rnd, benches)))
+    f.as_person(client, people["ann"])
+    assert "Ours is different" in f.page_text(client.get(_page(rnd, benches)))
     _offer(client, rnd, benches, trees, kind="partner", message="Then work together?")
     second = db.session.scalar(select(ProjectOffer).where(ProjectOffer.status == "open"))
     assert client.post(f"{_page(rnd, benches)}/offers/{second.id}/withdraw").status_code == 303
     db.session.refresh(second)
     assert second.status == "withdrawn"
-    _as(client, people["bob"])
+    f.as_person(client, people["bob"])
     assert _answer(client, rnd, trees, second, "accept").status_code == 404
 
 
@@ -781,14 +771,14 @@ def test_no_offers_once_voting_starts(client, pb):
     rnd, people, projects = pb
     rnd.phase = "voting"
     db.session.commit()
-    _as(client, people["ann"])
-    assert "Offer to team up" not in _text(client.get(_page(rnd, projects["benches"])))
+    f.as_person(client, people["ann"])
+    assert "Offer to team up" not in f.page_text(client.get(_page(rnd, projects["benches"])))
     assert _offer(client, rnd, projects["benches"], projects["trees"]).status_code == 404
 
 
 def test_pictures_over_5_mb_are_refused_with_a_message(client, pb):
     rnd, people, _projects = pb
-    _as(client, people["cat"])
+    f.as_person(client, people["cat"])
     # Just over 5 MB: the words come back as typed, the picture is refused next to its box.
     over = b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024)
     response = client.post(
@@ -796,7 +786,7 @@ def test_pictures_over_5_mb_are_refused_with_a_message(client, pb):
         data=_idea(rnd, image=(BytesIO(over), "big.jpg"), image_alt="Big"),
         content_type="multipart/form-data",
     )
-    page = _text(response)
+    page = f.page_text(response)
     assert response.status_code == 422
     assert "This picture is bigger than 5 MB." in page and 'value="A community fridge"' in page
     # Far too big to read at all: still a page that says why, not a bare error.
@@ -807,7 +797,7 @@ def test_pictures_over_5_mb_are_refused_with_a_message(client, pb):
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
-    assert "This picture is bigger than 5 MB." in _text(response)
+    assert "This picture is bigger than 5 MB." in f.page_text(response)
     assert (
         db.session.scalar(select(BudgetProject).where(BudgetProject.title == "A community fridge"))
         is None

@@ -88,12 +88,6 @@ def _ballot(pot, key, projects, source="online", batch=None):
     return ballot
 
 
-def _as(client, person):
-    client.post("/sign-out")
-    if person is not None:
-        f.sign_in(client, person)
-
-
 def _url(pb, tail: str = "") -> str:
     base = f"/rounds/{pb.rnd.space.slug}/results/"
     return base + (f"{pb.pot.id}/{tail}" if tail else "")
@@ -117,7 +111,7 @@ def _results(pot_id) -> list[Result]:
 
 
 def test_an_officer_counts_checks_and_publishes_and_residents_see_it_only_then(client, pb):
-    _as(client, pb.people.officer)
+    f.as_person(client, pb.people.officer)
     page = client.get(_url(pb))
     assert page.status_code == 200 and "Count the votes for Whole area" in _text(page)
     assert "2 paper ballots are still waiting for a second person to check them" in _text(page)
@@ -146,13 +140,13 @@ def test_an_officer_counts_checks_and_publishes_and_residents_see_it_only_then(c
     assert "Won: 4 votes; £10,000 of £10,000 was left when its turn came." in officer_view
 
     for person in (None, pb.people.resident, pb.people.facilitator):
-        _as(client, person)
+        f.as_person(client, person)
         seen = _text(client.get(_url(pb)))
         assert "has not been published yet" in seen
         assert "Won: 4 votes" not in seen and "Not published yet." not in seen
         assert client.get(_url(pb, "download.pb")).status_code == 404
 
-    _as(client, pb.people.officer)
+    f.as_person(client, pb.people.officer)
     assert client.post(_url(pb, "publish")).status_code == 303
     [result] = _results(pb.pot.id)
     assert result.published and result.published_by_id == pb.people.officer.id and result.published_at
@@ -165,7 +159,7 @@ def test_an_officer_counts_checks_and_publishes_and_residents_see_it_only_then(c
         == 1
     )
 
-    _as(client, None)
+    f.as_person(client, None)
     response = client.get(_url(pb))
     public = _text(response)
     assert "Published on" in public and "Not published yet." not in public
@@ -194,12 +188,12 @@ def test_only_the_rounds_officers_count_and_only_in_the_results_phase(client, pb
     outsider_officer = f.person("Olu Other")
     f.member(outsider_officer, f.organisation("Another council"), "council_officer")
     for person in (None, pb.people.resident, pb.people.facilitator, outsider_officer):
-        _as(client, person)
+        f.as_person(client, person)
         assert client.post(_url(pb, "count")).status_code == 404
         assert client.post(_url(pb, "publish")).status_code == 404
     assert _results(pb.pot.id) == []
 
-    _as(client, pb.people.officer)
+    f.as_person(client, pb.people.officer)
     pb.rnd.phase = "voting"
     db.session.commit()
     assert client.post(_url(pb, "count")).status_code == 404
@@ -209,13 +203,13 @@ def test_only_the_rounds_officers_count_and_only_in_the_results_phase(client, pb
 
     pb.rnd.results_from = date(2026, 9, 14)
     db.session.commit()
-    _as(client, None)
+    f.as_person(client, None)
     due = client.get(_url(pb))
     assert due.status_code == 200 and "Results are due from 14 September 2026" in _text(due)
 
 
 def test_a_count_can_be_redone_until_it_is_published_then_it_needs_a_council_decision(client, pb):
-    _as(client, pb.people.officer)
+    f.as_person(client, pb.people.officer)
     client.post(_url(pb, "count"))
     # A checked batch arrives: counting again takes it in.
     waiting = db.session.scalar(select(PaperBatch).where(PaperBatch.checked_by_id.is_(None)))
@@ -233,7 +227,7 @@ def test_a_count_can_be_redone_until_it_is_published_then_it_needs_a_council_dec
 
 
 def test_paper_ballots_of_an_unchecked_batch_are_not_counted(client, pb):
-    _as(client, pb.people.officer)
+    f.as_person(client, pb.people.officer)
     client.post(_url(pb, "count"))
     [result] = _results(pb.pot.id)
     choir = pb.projects["choir"].ref
@@ -255,15 +249,15 @@ def test_a_members_only_round_is_invisible_to_outsiders(client, pb):
     member = f.person("Mo Member")
     f.member(member, pb.rnd.space, "member")
     db.session.commit()
-    _as(client, pb.people.officer)
+    f.as_person(client, pb.people.officer)
     client.post(_url(pb, "count"))
     client.post(_url(pb, "publish"))
     for person in (None, pb.people.resident):
-        _as(client, person)
+        f.as_person(client, person)
         assert client.get(_url(pb)).status_code == 404
         assert client.get(_url(pb, "download.pb")).status_code == 404
         assert client.get(_url(pb, "override")).status_code == 404
-    _as(client, member)
+    f.as_person(client, member)
     assert "Won: 4 votes" in _text(client.get(_url(pb)))
     assert client.get(_url(pb, "download.pb")).status_code == 200
 
@@ -272,14 +266,14 @@ def test_a_members_only_round_is_invisible_to_outsiders(client, pb):
 
 
 def _published(client, pb):
-    _as(client, pb.people.officer)
+    f.as_person(client, pb.people.officer)
     client.post(_url(pb, "count"))
     client.post(_url(pb, "publish"))
 
 
 def test_a_council_decision_needs_a_reason_and_is_published_next_to_the_project(client, pb):
     mural = pb.projects["mural"]
-    _as(client, pb.people.officer)
+    f.as_person(client, pb.people.officer)
     # Nothing to change before a result is published.
     client.post(_url(pb, "count"))
     assert client.get(_url(pb, "override")).status_code == 404
@@ -333,7 +327,7 @@ def test_a_council_decision_needs_a_reason_and_is_published_next_to_the_project(
         == 1
     )
 
-    _as(client, None)
+    f.as_person(client, None)
     public = _text(client.get(_url(pb)))
     assert f"Funded by the council's decision: {REASON} — Priya Shah," in public
     assert "The council changed this result." in public
@@ -344,7 +338,7 @@ def test_a_council_decision_needs_a_reason_and_is_published_next_to_the_project(
 
     # Nobody else may make one.
     for person in (None, pb.people.resident, pb.people.facilitator):
-        _as(client, person)
+        f.as_person(client, person)
         assert client.get(_url(pb, "override")).status_code == 404
         assert (
             client.post(
@@ -360,7 +354,7 @@ def test_a_council_decision_needs_a_reason_and_is_published_next_to_the_project(
 
 def test_the_anonymous_ballots_download_as_a_pabulib_file_without_voter_keys(client, pb):
     _published(client, pb)
-    _as(client, None)
+    f.as_person(client, None)
     response = client.get(_url(pb, "download.pb"))
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]

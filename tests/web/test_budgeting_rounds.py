@@ -46,16 +46,6 @@ def people():
     return p
 
 
-def _as(client, person):
-    client.post("/sign-out")
-    if person is not None:
-        f.sign_in(client, person)
-
-
-def _text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def _round(people, phase="draft", **settings) -> GrantRound:
     rnd = f.grant_round(phase, organisation_=people.council, **settings)
     f.member(people.facilitator, rnd.space, "facilitator")
@@ -121,28 +111,28 @@ def test_the_list_shows_each_person_the_rounds_they_may_see(client, people):
     _round(people, "voting", title="Members fund", visibility="members")
     _round(people, "closed", title="Old fund")
 
-    page = _text(client.get("/rounds/"))  # signed out
+    page = f.page_text(client.get("/rounds/"))  # signed out
     assert "Open fund" in page and "£40,000" in page and "Old fund" in page
     assert "Fund being set up" not in page and "Members fund" not in page
     assert "Start a grant round" not in page
     open_now, finished = page.split('id="finished"')
     assert "Open fund" in open_now and "Old fund" in finished
 
-    _as(client, people.resident)
-    page = _text(client.get("/rounds/"))
+    f.as_person(client, people.resident)
+    page = f.page_text(client.get("/rounds/"))
     assert "Fund being set up" not in page and "Members fund" not in page
 
-    _as(client, people.facilitator)  # a member of every round's space, but not an officer
-    page = _text(client.get("/rounds/"))
+    f.as_person(client, people.facilitator)  # a member of every round's space, but not an officer
+    page = f.page_text(client.get("/rounds/"))
     assert "Members fund" in page and "Fund being set up" not in page
 
-    _as(client, people.other_officer)
-    page = _text(client.get("/rounds/"))
+    f.as_person(client, people.other_officer)
+    page = f.page_text(client.get("/rounds/"))
     assert "Fund being set up" not in page
     assert "/rounds/new?organisation=" + people.council.slug not in page
 
-    _as(client, people.officer)
-    page = _text(client.get("/rounds/"))
+    f.as_person(client, people.officer)
+    page = f.page_text(client.get("/rounds/"))
     assert "Being set up" in page and "Fund being set up" in page and "Members fund" in page
     assert f'href="/rounds/new?organisation={people.council.slug}"' in page
     assert f'href="/rounds/{draft.space.slug}/"' in page
@@ -155,27 +145,27 @@ def test_only_the_councils_officers_and_admins_start_a_round(client, people):
     url = f"/rounds/new?organisation={people.council.slug}"
     assert client.get(url).status_code == 302  # signed out: to sign in
     for who in (people.resident, people.other_officer):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.get(url).status_code == 404
         assert client.post(url, data={"title": "Mine", "visibility": "public"}).status_code == 404
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     assert client.get("/rounds/new?organisation=no-such-council").status_code == 404
     assert client.get("/rounds/new").status_code == 404
     assert db.session.scalars(select(GrantRound)).all() == []
-    _as(client, people.admin)
+    f.as_person(client, people.admin)
     assert client.get(url).status_code == 200
 
 
 def test_an_officer_starts_a_round_in_draft_and_goes_to_its_settings(client, people):
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     url = f"/rounds/new?organisation={people.council.slug}"
-    page = _text(client.get(url))
+    page = f.page_text(client.get(url))
     assert "Start a grant round" in page and "Porthaven Council" in page
 
     blank = client.post(url, data={"title": "  ", "visibility": "members"})
     assert blank.status_code == 422
-    assert _error(_text(blank), "title") == "Error: Give the round a name."
-    assert _checked(_text(blank), "visibility", "members")  # nothing chosen is lost
+    assert _error(f.page_text(blank), "title") == "Error: Give the round a name."
+    assert _checked(f.page_text(blank), "visibility", "members")  # nothing chosen is lost
 
     done = client.post(url, data={"title": "Northside Fund 2026", "visibility": "members"})
     assert done.status_code == 303
@@ -201,13 +191,13 @@ def test_a_round_being_set_up_is_invisible_to_everyone_but_its_officers(client, 
     rnd = _round(people, "draft")
     base = f"/rounds/{rnd.space.slug}"
     for who in (None, people.resident, people.facilitator, people.other_officer):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.get(f"{base}/").status_code == 404
         assert client.get(f"{base}/edit").status_code in (302, 404)
         assert client.post(f"{base}/phase", data={"to": "ideas"}).status_code in (302, 404)
     assert _fresh(rnd).phase == "draft"
     for who in (people.officer, people.admin):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.get(f"{base}/").status_code == 200
 
 
@@ -215,9 +205,9 @@ def test_a_members_only_round_is_seen_by_its_members_only(client, people):
     rnd = _round(people, "ideas", visibility="members")
     base = f"/rounds/{rnd.space.slug}/"
     assert client.get(base).status_code == 404
-    _as(client, people.resident)
+    f.as_person(client, people.resident)
     assert client.get(base).status_code == 404
-    _as(client, people.facilitator)
+    f.as_person(client, people.facilitator)
     assert client.get(base).status_code == 200
 
 
@@ -228,17 +218,17 @@ def test_only_officers_of_the_round_see_or_change_its_settings(client, people):
     rnd = _round(people, "ideas")
     url = f"/rounds/{rnd.space.slug}/edit"
     for who in (people.resident, people.facilitator, people.other_officer):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.get(url).status_code == 404
         assert client.post(url, data=SETTINGS).status_code == 404
     assert _fresh(rnd).title == "Neighbourhood Fund"
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     assert client.get(url).status_code == 200
 
 
 def test_an_officer_sets_out_the_round_and_residents_read_it_in_plain_words(client, people):
     rnd = _round(people, "draft", pots=())
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     response = client.post(
         f"/rounds/{rnd.space.slug}/edit", data={**SETTINGS, "points": "10", "radius_metres": "500"}
     )
@@ -263,7 +253,7 @@ def test_an_officer_sets_out_the_round_and_residents_read_it_in_plain_words(clie
     entry = _audited("budgeting.round_changed")[0]
     assert "ballot_type" not in entry.detail["changed"] and "title" in entry.detail["changed"]
 
-    page = _text(client.get(f"/rounds/{rnd.space.slug}/"))
+    page = f.page_text(client.get(f"/rounds/{rnd.space.slug}/"))
     for words in (
         "Northside ward",
         "People who live, work or study in the area, aged 11 or over",
@@ -277,7 +267,7 @@ def test_an_officer_sets_out_the_round_and_residents_read_it_in_plain_words(clie
 
 def test_mistakes_in_the_settings_show_next_to_their_fields_and_nothing_is_lost(client, people):
     rnd = _round(people, "draft")
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     url = f"/rounds/{rnd.space.slug}/edit"
     response = client.post(
         url,
@@ -297,7 +287,7 @@ def test_mistakes_in_the_settings_show_next_to_their_fields_and_nothing_is_lost(
         },
     )
     assert response.status_code == 422
-    page = _text(response)
+    page = f.page_text(response)
     assert "Enter the distance as a whole number of metres" in _error(page, "radius_metres")
     assert "Use an age from 0 to 120." in _error(page, "vote_age_from")
     # The round's own rules are checked once the form itself is fine.
@@ -316,7 +306,7 @@ def test_mistakes_in_the_settings_show_next_to_their_fields_and_nothing_is_lost(
     }
     response = client.post(url, data=fixed)
     assert response.status_code == 422
-    page = _text(response)
+    page = f.page_text(response)
     assert "choose a most-votes rule" in _error(page, "rule")
     assert _error(page, "min_spend_percent") == "Error: Use a number from 0 to 100."
     assert "Name the area" in _error(page, "area_name")
@@ -329,7 +319,7 @@ def test_mistakes_in_the_settings_show_next_to_their_fields_and_nothing_is_lost(
 
     htmx = client.post(url, data=fixed, headers={"HX-Request": "true"})
     assert htmx.status_code == 422 and htmx.headers["HX-Retarget"] == "#round-form"
-    assert _text(htmx).lstrip().startswith('<form id="round-form"')
+    assert f.page_text(htmx).lstrip().startswith('<form id="round-form"')
 
 
 def test_members_of_a_group_of_the_council_can_be_the_voters(client, people):
@@ -337,9 +327,9 @@ def test_members_of_a_group_of_the_council_can_be_the_voters(client, people):
     group = f.space("Northside Youth Forum", kind="group", organisation_=people.council)
     elsewhere = f.space("Eastport group", kind="group")
     db.session.commit()
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     url = f"/rounds/{rnd.space.slug}/edit"
-    page = _text(client.get(url))
+    page = f.page_text(client.get(url))
     assert "Northside Youth Forum" in page and "Eastport group" not in page
     tampered = client.post(
         url, data={**SETTINGS, "who_votes": "members", "members_space_id": str(elsewhere.id)}
@@ -352,16 +342,16 @@ def test_members_of_a_group_of_the_council_can_be_the_voters(client, people):
         == 303
     )
     assert _fresh(rnd).members_space_id == group.id
-    assert "Members of Northside Youth Forum" in _text(client.get(f"/rounds/{rnd.space.slug}/"))
+    assert "Members of Northside Youth Forum" in f.page_text(client.get(f"/rounds/{rnd.space.slug}/"))
 
 
 def test_the_ballot_and_the_rule_are_fixed_once_voting_opens(client, people):
     rnd = _round(
         people, "voting", ballot_type="approval", min_picks=1, max_picks=3, rule="mes-add1"
     )
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     url = f"/rounds/{rnd.space.slug}/edit"
-    page = _text(client.get(url))
+    page = f.page_text(client.get(url))
     assert "the ballot and the counting rule are fixed" in page
     assert re.search(r"<fieldset[^>]* disabled", page)
 
@@ -386,7 +376,7 @@ def test_the_ballot_and_the_rule_are_fixed_once_voting_opens(client, people):
     ):
         response = client.post(url, data={**browser, "title": "Sneaky", **change})
         assert response.status_code == 422
-        text = _text(response)
+        text = f.page_text(response)
         assert "Nothing was saved" in text
         name = next(iter(change))
         assert "fixed once voting opens" in _error(text, name)
@@ -415,7 +405,7 @@ def test_the_ballot_and_the_rule_are_fixed_once_voting_opens(client, people):
 
 def test_officers_add_change_and_remove_pots_with_whole_amounts(client, people):
     rnd = _round(people, "draft", pots=())
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     base = f"/rounds/{rnd.space.slug}"
     assert client.get(f"{base}/pots/new").status_code == 200
     for typed, message in (
@@ -427,7 +417,7 @@ def test_officers_add_change_and_remove_pots_with_whole_amounts(client, people):
     ):
         response = client.post(f"{base}/pots/new", data={"name": "Young people", "amount": typed})
         assert response.status_code == 422, typed
-        page = _text(response)
+        page = f.page_text(response)
         assert message in _error(page, "amount"), typed
         assert 'value="Young people"' in page and f'value="{typed}"' in page
     assert client.post(f"{base}/pots/new", data={"name": "", "amount": "5"}).status_code == 422
@@ -456,7 +446,7 @@ def test_officers_add_change_and_remove_pots_with_whole_amounts(client, people):
     assert (whole.amount, whole.position) == (30_000, 2)
     assert len(_audited("budgeting.pot_added")) == 2
 
-    assert 'value="10000"' in _text(client.get(f"{base}/pots/{young.id}/edit"))
+    assert 'value="10000"' in f.page_text(client.get(f"{base}/pots/{young.id}/edit"))
     assert (
         client.post(
             f"{base}/pots/{young.id}/edit", data={"name": "Young people", "amount": "12000"}
@@ -465,7 +455,7 @@ def test_officers_add_change_and_remove_pots_with_whole_amounts(client, people):
     )
     db.session.expire_all()
     assert db.session.get(Pot, young.id).amount == 12_000
-    assert "£42,000" in _text(client.get(f"{base}/"))
+    assert "£42,000" in f.page_text(client.get(f"{base}/"))
 
     whole_id = whole.id
     assert client.post(f"{base}/pots/{whole_id}/remove").status_code == 303
@@ -479,10 +469,10 @@ def test_a_pot_with_projects_stays_and_pots_are_fixed_once_voting_opens(client, 
     whole, young = rnd.pots
     f.budget_project(whole, status="proposed")
     db.session.commit()
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     base = f"/rounds/{rnd.space.slug}"
     response = client.post(f"{base}/pots/{whole.id}/remove", follow_redirects=True)
-    assert "has ideas in it, so it cannot be removed" in _text(response)
+    assert "has ideas in it, so it cannot be removed" in f.page_text(response)
     assert db.session.get(Pot, whole.id) is not None
 
     rnd.phase = "voting"
@@ -495,7 +485,7 @@ def test_a_pot_with_projects_stays_and_pots_are_fixed_once_voting_opens(client, 
         response = client.post(url, data=data)
         assert response.status_code == 303 and response.headers["Location"].endswith("#pots")
         assert client.get(url.replace("/remove", "/edit")).status_code == 303
-    page = _text(client.get(f"{base}/"))
+    page = f.page_text(client.get(f"{base}/"))
     assert "The pots are fixed once voting opens" in page
     db.session.expire_all()
     assert [(p.name, p.amount) for p in _fresh(rnd).pots] == [("Whole", 10_000), ("Young", 5_000)]
@@ -507,7 +497,7 @@ def test_nobody_else_touches_the_pots(client, people):
     pot = rnd.pots[0]
     base = f"/rounds/{rnd.space.slug}"
     for who in (people.resident, people.facilitator, people.other_officer):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.get(f"{base}/pots/new").status_code == 404
         assert client.post(f"{base}/pots/new", data={"name": "x", "amount": "1"}).status_code == 404
         assert (
@@ -515,7 +505,7 @@ def test_nobody_else_touches_the_pots(client, people):
             == 404
         )
         assert client.post(f"{base}/pots/{pot.id}/remove").status_code == 404
-    _as(client, people.officer)  # a pot of another round, through this one's address
+    f.as_person(client, people.officer)  # a pot of another round, through this one's address
     assert client.get(f"/rounds/{other.space.slug}/pots/{pot.id}/edit").status_code == 404
     assert client.post(f"/rounds/{other.space.slug}/pots/{pot.id}/remove").status_code == 404
     db.session.expire_all()
@@ -527,15 +517,15 @@ def test_nobody_else_touches_the_pots(client, people):
 
 def test_a_round_moves_one_step_at_a_time_when_it_is_ready(client, people):
     rnd = _round(people, "draft", pots=())
-    _as(client, people.officer)
+    f.as_person(client, people.officer)
     base = f"/rounds/{rnd.space.slug}"
-    page = _text(client.get(f"{base}/"))
+    page = f.page_text(client.get(f"{base}/"))
     assert "Move on to: Ideas" in page
 
     response = client.post(f"{base}/phase", data={"to": "ideas"})
     assert response.status_code == 422
-    assert "Add at least one pot of money first." in _text(response)
-    assert 'id="move-problems"' in _text(response)
+    assert "Add at least one pot of money first." in f.page_text(response)
+    assert 'id="move-problems"' in f.page_text(response)
     assert _fresh(rnd).phase == "draft"
 
     db.session.add(Pot(round_id=rnd.id, name="Whole", amount=1_000))
@@ -545,7 +535,7 @@ def test_a_round_moves_one_step_at_a_time_when_it_is_ready(client, people):
     assert _fresh(rnd).phase == "ideas"
     entry = _audited("budgeting.phase_moved")[0]
     assert entry.detail == {"from": "draft", "to": "ideas"}
-    page = _text(client.get(f"{base}/"))
+    page = f.page_text(client.get(f"{base}/"))
     assert "Move on to: Checking ideas" in page and "Go back to: Being set up" in page
 
     assert client.post(f"{base}/phase", data={"to": "feasibility"}).status_code == 303
@@ -554,7 +544,7 @@ def test_a_round_moves_one_step_at_a_time_when_it_is_ready(client, people):
     db.session.commit()
     response = client.post(f"{base}/phase", data={"to": "voting"})
     assert response.status_code == 422
-    page = _text(response)
+    page = f.page_text(response)
     assert "No project can go to the vote yet." in page
     assert "1 project is still waiting to be checked." in page
     assert "The round cannot move to Voting yet" in page
@@ -565,8 +555,8 @@ def test_a_round_moves_one_step_at_a_time_when_it_is_ready(client, people):
     assert client.post(f"{base}/phase", data={"to": "voting"}).status_code == 303
     # No going back once voting has opened.
     response = client.post(f"{base}/phase", data={"to": "feasibility"})
-    assert response.status_code == 422 and "goes back only before voting" in _text(response)
-    assert "Go back to" not in _text(client.get(f"{base}/"))
+    assert response.status_code == 422 and "goes back only before voting" in f.page_text(response)
+    assert "Go back to" not in f.page_text(client.get(f"{base}/"))
     assert _fresh(rnd).phase == "voting"
     assert client.post(f"{base}/phase", data={"to": "nonsense"}).status_code == 422
 
@@ -575,10 +565,10 @@ def test_only_officers_move_a_round(client, people):
     rnd = _round(people, "ideas")
     base = f"/rounds/{rnd.space.slug}"
     for who in (people.resident, people.facilitator, people.other_officer):
-        _as(client, who)
+        f.as_person(client, who)
         assert client.post(f"{base}/phase", data={"to": "feasibility"}).status_code == 404
-        assert "Move on to" not in _text(client.get(f"{base}/"))
-    _as(client, people.admin)
+        assert "Move on to" not in f.page_text(client.get(f"{base}/"))
+    f.as_person(client, people.admin)
     assert client.post(f"{base}/phase", data={"to": "feasibility"}).status_code == 303
     assert _fresh(rnd).phase == "feasibility"
 
@@ -599,7 +589,7 @@ def test_only_officers_move_a_round(client, people):
 def test_the_round_page_offers_what_can_be_done_now(client, people, phase, shown, hidden):
     rnd = _round(people, phase)
     slug = rnd.space.slug
-    page = _text(client.get(f"/rounds/{slug}/"))
+    page = f.page_text(client.get(f"/rounds/{slug}/"))
     for words in shown:
         assert words.format(slug=slug) in page
     for words in hidden:
@@ -625,7 +615,7 @@ def test_the_round_page_explains_the_round_and_its_timeline(client, people):
         voting_from=date(2026, 5, 1),
         ends_on=date(2027, 1, 31),
     )
-    page = _text(client.get(f"/rounds/{rnd.space.slug}/"))
+    page = f.page_text(client.get(f"/rounds/{rnd.space.slug}/"))
     for words in (
         "Within 800 metres of Mill Field",
         "Anyone signed in",
@@ -658,11 +648,11 @@ def test_knapsack_and_open_approval_ballots_in_plain_words(client, people):
     knapsack = _round(
         people, "ideas", ballot_type="knapsack", rule="greedy-no-skip", min_spend_percent=50
     )
-    page = _text(client.get(f"/rounds/{knapsack.space.slug}/"))
+    page = f.page_text(client.get(f"/rounds/{knapsack.space.slug}/"))
     assert "costs add up to no more than the money there is" in page
     assert "at least 50% of it" in page and "counting stops at the first project" in page
     open_ = _round(people, "ideas", ballot_type="approval", max_picks=2)
-    assert "Tick up to 2 projects." in _text(client.get(f"/rounds/{open_.space.slug}/"))
+    assert "Tick up to 2 projects." in f.page_text(client.get(f"/rounds/{open_.space.slug}/"))
 
 
 # --- links in --------------------------------------------------------------------------------
@@ -671,15 +661,15 @@ def test_knapsack_and_open_approval_ballots_in_plain_words(client, people):
 def test_the_space_and_the_council_pages_link_to_rounds(client, people):
     rnd = _round(people, "ideas", title="Northside Fund")
     draft = _round(people, "draft", title="Secret fund")
-    _as(client, people.resident)
-    assert "The grant round: Northside Fund" in _text(client.get(f"/spaces/{rnd.space.slug}"))
+    f.as_person(client, people.resident)
+    assert "The grant round: Northside Fund" in f.page_text(client.get(f"/spaces/{rnd.space.slug}"))
     space_page = client.get(f"/spaces/{draft.space.slug}")
-    assert space_page.status_code == 404 or "Secret fund" not in _text(space_page)
-    _as(client, people.officer)
-    assert "The grant round: Secret fund" in _text(client.get(f"/spaces/{draft.space.slug}"))
-    page = _text(client.get(f"/organisations/{people.council.slug}"))
+    assert space_page.status_code == 404 or "Secret fund" not in f.page_text(space_page)
+    f.as_person(client, people.officer)
+    assert "The grant round: Secret fund" in f.page_text(client.get(f"/spaces/{draft.space.slug}"))
+    page = f.page_text(client.get(f"/organisations/{people.council.slug}"))
     assert f'href="/rounds/new?organisation={people.council.slug}"' in page
     for who in (people.other_officer, people.resident):
-        _as(client, who)
+        f.as_person(client, who)
         response = client.get(f"/organisations/{people.council.slug}")
-        assert response.status_code == 404 or "/rounds/new" not in _text(response)
+        assert response.status_code == 404 or "/rounds/new" not in f.page_text(response)

@@ -49,10 +49,6 @@ def _url(c, *parts):
     return "/".join([f"/commissions/{c.space.slug}/commitments", *map(str, parts)])
 
 
-def _text(response):
-    return response.get_data(as_text=True)
-
-
 # --- adding and listing ----------------------------------------------------------------------
 
 
@@ -60,7 +56,7 @@ def test_facilitator_adds_a_commitment_with_a_role_and_a_holder(client):
     c, council, p = _setup()
     f.sign_in(client, p["sam"])
     form = client.get(_url(c, "new"))
-    assert form.status_code == 200 and "The role that made the promise" in _text(form)
+    assert form.status_code == 200 and "The role that made the promise" in f.page_text(form)
     response = client.post(
         _url(c, "new"),
         data={
@@ -84,7 +80,7 @@ def test_facilitator_adds_a_commitment_with_a_role_and_a_holder(client):
     audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "commitment.added"))
     assert audit.visibility == "space" and audit.space_id == c.space_id
 
-    page = _text(client.get(_url(c)))
+    page = f.page_text(client.get(_url(c)))
     assert "Open a warm space at the library on Sundays" in page
     assert "Head of libraries" in page and "Porthaven Council" in page
     assert "Owen" in page and "Promised: 1" in page and "Delivered: 0" in page
@@ -97,7 +93,7 @@ def test_a_commitment_with_missing_parts_comes_back_filled_in(client):
         _url(c, "new"), data={"what": "Fix the lifts", "owner_role": "", "published": "no"}
     )
     assert response.status_code == 422
-    page = _text(response)
+    page = f.page_text(response)
     assert "Enter the role that made the promise." in page and "Fix the lifts" in page
     htmx = client.post(
         _url(c, "new"),
@@ -105,8 +101,8 @@ def test_a_commitment_with_missing_parts_comes_back_filled_in(client):
         headers={"HX-Request": "true"},
     )
     assert htmx.status_code == 422
-    assert _text(htmx).lstrip().startswith('<form id="commitment-form"')
-    assert 'value="Mayor"' in _text(htmx)
+    assert f.page_text(htmx).lstrip().startswith('<form id="commitment-form"')
+    assert 'value="Mayor"' in f.page_text(htmx)
     assert db.session.scalar(select(Commitment)) is None
 
 
@@ -132,16 +128,16 @@ def test_the_list_filters_by_status_and_shows_holders_by_chosen_name(client):
     )
     _commitment(c, "Open the library on Sundays", status="in_progress", due_on=date(2020, 1, 1))
     f.sign_in(client, p["jade"])
-    page = _text(client.get(_url(c)))
+    page = f.page_text(client.get(_url(c)))
     assert "Fix the lifts" in page and "Open the library on Sundays" in page
     assert "Promised: 2" in page and "Delivered: 1" in page and "Overdue: 1" in page
     delivered = client.get(_url(c) + "?status=delivered", headers={"HX-Request": "true"})
-    fragment = _text(delivered)
+    fragment = f.page_text(delivered)
     assert fragment.lstrip().startswith('<div id="commitment-list">')
     assert "Fix the lifts" in fragment and "Open the library" not in fragment
     assert "Owen" in fragment
     assert delivered.headers["Vary"] == "HX-Request" or "HX-Request" in delivered.headers["Vary"]
-    overdue = _text(client.get(_url(c) + "?status=overdue"))
+    overdue = f.page_text(client.get(_url(c) + "?status=overdue"))
     assert "Open the library on Sundays" in overdue.split('id="commitment-list"')[1]
     assert "Fix the lifts" not in overdue.split('id="commitment-list"')[1]
 
@@ -175,14 +171,14 @@ def test_the_holder_updates_status_and_delivered_needs_evidence(client):
     c, _, p = _setup()
     commitment = _commitment(c, owner_person_id=p["owen"].id, published=True)
     f.sign_in(client, p["owen"])
-    page = _text(client.get(_url(c, commitment.id)))
+    page = f.page_text(client.get(_url(c, commitment.id)))
     assert "Say where it has got to" in page
     bad = client.post(
         _url(c, commitment.id, "update"),
         data={"update-status": "delivered", "update-evidence": "", "update-note": "Done!"},
     )
     assert bad.status_code == 422
-    assert "Say what shows it was delivered" in _text(bad) and "Done!" in _text(bad)
+    assert "Say what shows it was delivered" in f.page_text(bad) and "Done!" in f.page_text(bad)
     good = client.post(
         _url(c, commitment.id, "update"),
         data={
@@ -201,7 +197,7 @@ def test_the_holder_updates_status_and_delivered_needs_evidence(client):
     assert update.by_id == p["owen"].id and update.evidence.startswith("Cabinet minutes")
     audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "commitment.updated"))
     assert audit.visibility == "public"  # a published commitment's status changed
-    history = _text(client.get(_url(c, commitment.id)))
+    history = f.page_text(client.get(_url(c, commitment.id)))
     assert "Where it has got to: Delivered" in history and "Owen" in history
 
 
@@ -223,7 +219,7 @@ def test_other_commissioners_cannot_update_it(client):
     commitment = _commitment(c, owner_person_id=p["owen"].id)
     for who in ("helen", "jade"):
         f.sign_in(client, p[who])
-        assert "Say where it has got to" not in _text(client.get(_url(c, commitment.id)))
+        assert "Say where it has got to" not in f.page_text(client.get(_url(c, commitment.id)))
         response = client.post(
             _url(c, commitment.id, "update"),
             data={"update-status": "in_progress", "update-note": "Sneaky"},
@@ -241,7 +237,7 @@ def test_facilitator_hands_it_over_when_someone_moves_on(client):
     same = client.post(
         _url(c, commitment.id, "hand-over"), data={"handover-new_holder_id": str(p["owen"].id)}
     )
-    assert same.status_code == 422 and "They already hold it" in _text(same)
+    assert same.status_code == 422 and "They already hold it" in f.page_text(same)
     response = client.post(
         _url(c, commitment.id, "hand-over"),
         data={"handover-new_holder_id": str(p["helen"].id), "handover-note": "Owen has retired"},
@@ -254,7 +250,7 @@ def test_facilitator_hands_it_over_when_someone_moves_on(client):
         select(CommitmentUpdate).where(CommitmentUpdate.handed_from_id.is_not(None))
     ).one()
     assert (update.handed_from_id, update.handed_to_id) == (p["owen"].id, p["helen"].id)
-    page = _text(client.get(_url(c, commitment.id)))
+    page = f.page_text(client.get(_url(c, commitment.id)))
     assert "Handed over from Owen to Helen" in page and "Owen has retired" in page
     assert (
         db.session.scalar(
@@ -287,7 +283,7 @@ def test_community_commissioner_says_it_hasnt_happened_and_a_facilitator_answers
     c, _, p = _setup()
     commitment = _commitment(c, status="delivered", evidence="Says so on the website")
     f.sign_in(client, p["jade"])
-    page = _text(client.get(_url(c, commitment.id)))
+    page = f.page_text(client.get(_url(c, commitment.id)))
     assert "Say this hasn't happened" in page
     response = client.post(
         _url(c, commitment.id, "flag"), data={"flag-note": "My repair took six weeks"}
@@ -301,12 +297,12 @@ def test_community_commissioner_says_it_hasnt_happened_and_a_facilitator_answers
         )
         == "space"
     )
-    assert "You" in _text(client.get(_url(c, commitment.id)))
+    assert "You" in f.page_text(client.get(_url(c, commitment.id)))
     client.post("/sign-out")
 
     # Other commissioners see that it was said, not who said it.
     f.sign_in(client, p["helen"])
-    page = _text(client.get(_url(c, commitment.id)))
+    page = f.page_text(client.get(_url(c, commitment.id)))
     assert "My repair took six weeks" in page and "A community commissioner" in page
     assert "Jade" not in page
     assert "Say this hasn't happened" not in page
@@ -314,12 +310,12 @@ def test_community_commissioner_says_it_hasnt_happened_and_a_facilitator_answers
     client.post("/sign-out")
 
     f.sign_in(client, p["sam"])
-    page = _text(client.get(_url(c, commitment.id)))
+    page = f.page_text(client.get(_url(c, commitment.id)))
     assert "Jade" in page
     empty = client.post(
         _url(c, commitment.id, "flags", flag.id, "answer"), data={f"answer{flag.id}-answer": ""}
     )
-    assert empty.status_code == 422 and "Write an answer." in _text(empty)
+    assert empty.status_code == 422 and "Write an answer." in f.page_text(empty)
     answered = client.post(
         _url(c, commitment.id, "flags", flag.id, "answer"),
         data={f"answer{flag.id}-answer": "We've asked the council for the repair figures."},
@@ -347,7 +343,7 @@ def test_flag_errors_come_back_as_the_flags_fragment_for_htmx(client):
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 422
-    assert _text(response).lstrip().startswith('<section id="flags"')
+    assert f.page_text(response).lstrip().startswith('<section id="flags"')
 
 
 def test_facilitator_publishes_and_unpublishes(client):
@@ -394,7 +390,7 @@ def test_in_assisted_mode_the_facilitator_flags_for_the_member(client):
     client.post(
         f"/spaces/{c.space.slug}/assist", data={"person_id": str(p["dot"].id), "consent": "y"}
     )
-    page = _text(client.get(_url(c, commitment.id)))
+    page = f.page_text(client.get(_url(c, commitment.id)))
     assert "Say this hasn't happened" in page and "Hand it over" not in page
     response = client.post(_url(c, commitment.id, "flag"), data={"flag-note": "Not yet"})
     assert response.status_code == 303
@@ -424,7 +420,7 @@ def test_public_page_shows_only_published_commitments_without_names(client):
     db.session.commit()
     response = client.get(f"/commissions/{c.space.slug}/you-said-we-did")
     assert response.status_code == 200
-    page = _text(response)
+    page = f.page_text(response)
     assert "Answer every repair call within a week" in page
     assert "Head of housing" in page and "Porthaven Council" in page and "In progress" in page
     assert "A secret draft promise" not in page
@@ -448,9 +444,9 @@ def test_unpublishing_takes_it_off_the_public_page_at_once(client):
     c, _, p = _setup()
     one = _commitment(c, "First promise", published=True)
     _commitment(c, "Second promise", published=True)
-    assert "First promise" in _text(client.get(f"/commissions/{c.space.slug}/you-said-we-did"))
+    assert "First promise" in f.page_text(client.get(f"/commissions/{c.space.slug}/you-said-we-did"))
     f.sign_in(client, p["sam"])
     client.post(_url(c, one.id, "publish"), data={"published": "no"})
     client.post("/sign-out")
-    page = _text(client.get(f"/commissions/{c.space.slug}/you-said-we-did"))
+    page = f.page_text(client.get(f"/commissions/{c.space.slug}/you-said-we-did"))
     assert "First promise" not in page and "Second promise" in page

@@ -39,10 +39,6 @@ def _url(c, *parts):
     return "/".join([f"/commissions/{c.space.slug}/payments", *map(str, parts)])
 
 
-def _text(response):
-    return response.get_data(as_text=True)
-
-
 def _record(c, person, recorded_by, kind="involvement", status="recorded", pence=2500, **extra):
     values = dict(
         commission_id=c.id,
@@ -92,7 +88,7 @@ def _expense(client, c, person, amount, session=None, kind="travel", **extra):
 def test_facilitator_sees_the_rates_and_what_each_choice_comes_to_before_saving(client):
     c, p, _ = _setup()
     f.sign_in(client, p["sam"])
-    page = _text(client.get(_url(c)))
+    page = f.page_text(client.get(_url(c)))
     assert "The commission pays £25.00 for each session" in page
     assert "reduced amount of £10.00" in page
     assert "Cash or bank payment: £25.00" in page and "Voucher: £25.00" in page
@@ -115,7 +111,7 @@ def test_facilitator_records_a_payment_for_a_session_at_the_commission_rate(clie
     assert r.happened_on == date(2026, 3, 4) and r.recorded_by_id == p["sam"].id
     audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "recompense.recorded"))
     assert audit.visibility == "private" and audit.detail["amount_pence"] == 2500
-    page = _text(client.get(_url(c)))
+    page = f.page_text(client.get(_url(c)))
     assert "Waiting for approval" in page and "Jade" in page
 
 
@@ -135,7 +131,7 @@ def test_nobody_is_paid_twice_for_the_same_session(client):
     f.sign_in(client, p["sam"])
     assert _pay(client, c, p["jade"], session).status_code == 303
     again = _pay(client, c, p["jade"], session)
-    assert again.status_code == 422 and "already have a payment for this session" in _text(again)
+    assert again.status_code == 422 and "already have a payment for this session" in f.page_text(again)
     assert len(db.session.scalars(select(Recompense)).all()) == 1
 
 
@@ -144,7 +140,7 @@ def test_an_activity_needs_a_description_and_a_date_and_values_are_kept(client):
     f.sign_in(client, p["sam"])
     response = _pay(client, c, p["jade"], None, "cash", **{"pay-note": "Paid on the day"})
     assert response.status_code == 422
-    page = _text(response)
+    page = f.page_text(response)
     assert "Choose a session, or say what the activity was." in page
     assert "Enter the date of the activity" in page
     assert 'value="Paid on the day"' in page
@@ -172,7 +168,7 @@ def test_a_bad_expense_amount_gets_a_message_next_to_the_field(client):
         client, c, p["jade"], "four pounds", session, "childcare", **{"expense-note": "Nursery"}
     )
     assert response.status_code == 422
-    page = _text(response)
+    page = f.page_text(response)
     assert 'id="expense-amount-error"' in page
     assert "Enter the amount in pounds and pence, like 4.80." in page
     assert 'value="four pounds"' in page and 'value="Nursery"' in page
@@ -187,8 +183,8 @@ def test_a_bad_expense_amount_gets_a_message_next_to_the_field(client):
         headers={"HX-Request": "true"},
     )
     assert htmx.status_code == 422
-    assert _text(htmx).lstrip().startswith('<form id="expense-form"')
-    assert "That is more than £10,000.00. Check the amount." in _text(htmx)
+    assert f.page_text(htmx).lstrip().startswith('<form id="expense-form"')
+    assert "That is more than £10,000.00. Check the amount." in f.page_text(htmx)
     assert db.session.scalar(select(Recompense)) is None
 
 
@@ -218,7 +214,7 @@ def test_finance_approver_approves_and_rejects_with_a_note(client):
     one = _record(c, p["jade"], p["sam"])
     two = _record(c, p["dot"], p["sam"], kind="expense", pence=640)
     f.sign_in(client, p["fran"])
-    page = _text(client.get(_url(c)))
+    page = f.page_text(client.get(_url(c)))
     assert "£25.00 for Jade" in page and "£6.40 for Dot" in page
     assert "Record a payment for taking part" not in page  # approvers don't record
     response = client.post(_url(c, one.id, "decision"), data={f"d{one.id}-decision": "approve"})
@@ -226,13 +222,13 @@ def test_finance_approver_approves_and_rejects_with_a_note(client):
     no_reason = client.post(
         _url(c, two.id, "decision"), data={f"d{two.id}-decision": "reject", f"d{two.id}-note": ""}
     )
-    assert no_reason.status_code == 422 and "Say why" in _text(no_reason)
+    assert no_reason.status_code == 422 and "Say why" in f.page_text(no_reason)
     htmx = client.post(
         _url(c, two.id, "decision"),
         data={f"d{two.id}-decision": "reject"},
         headers={"HX-Request": "true"},
     )
-    assert htmx.status_code == 422 and _text(htmx).lstrip().startswith('<section id="approvals"')
+    assert htmx.status_code == 422 and f.page_text(htmx).lstrip().startswith('<section id="approvals"')
     rejected = client.post(
         _url(c, two.id, "decision"),
         data={f"d{two.id}-decision": "reject", f"d{two.id}-note": "No ticket for this trip"},
@@ -262,14 +258,14 @@ def test_an_approver_cannot_approve_what_they_recorded_or_what_pays_them(client)
     f.sign_in(client, p["pat"])  # a facilitator and a finance approver
     assert _pay(client, c, p["jade"], session).status_code == 303
     own_recording = db.session.scalar(select(Recompense))
-    page = _text(client.get(_url(c)))
+    page = f.page_text(client.get(_url(c)))
     assert "You recorded this, so someone else decides." in page
     response = client.post(
         _url(c, own_recording.id, "decision"), data={f"d{own_recording.id}-decision": "approve"}
     )
     assert response.status_code == 404
     pays_pat = _record(c, p["pat"], p["sam"])
-    assert "This is for you, so someone else decides." in _text(client.get(_url(c)))
+    assert "This is for you, so someone else decides." in f.page_text(client.get(_url(c)))
     response = client.post(
         _url(c, pays_pat.id, "decision"), data={f"d{pays_pat.id}-decision": "approve"}
     )
@@ -321,7 +317,7 @@ def test_approver_reaches_payments_while_the_commission_is_community_only(client
     _record(c, p["jade"], p["sam"])
     f.sign_in(client, p["fran"])
     page = client.get(_url(c))
-    assert page.status_code == 200 and "£25.00 for Jade" in _text(page)
+    assert page.status_code == 200 and "£25.00 for Jade" in f.page_text(page)
     assert client.get(f"/commissions/{c.space.slug}/commitments").status_code == 404
 
 
@@ -338,7 +334,7 @@ def test_members_see_only_their_own_payments(client):
         assert redirect.status_code == 302 and redirect.headers["Location"].endswith(
             _url(c, "mine")
         )
-        mine = _text(client.get(_url(c, "mine")))
+        mine = f.page_text(client.get(_url(c, "mine")))
         assert "Jade committee day" not in mine and "Jade" not in mine
         assert ("Dot radio interview" in mine) == (who == "dot")
         jade = p["jade"].id
@@ -364,11 +360,11 @@ def test_facilitators_and_approvers_open_a_members_history_and_statement(client)
         f.sign_in(client, p[who])
         history = client.get(_url(c, "mine") + f"?person={p['jade'].id}")
         assert history.status_code == 200
-        assert "Jade&#39;s payments and expenses" in _text(history) or "Jade's payments" in _text(
+        assert "Jade&#39;s payments and expenses" in f.page_text(history) or "Jade's payments" in f.page_text(
             history
         )
         statement = client.get(_url(c, "mine", "statement") + f"?person={p['jade'].id}")
-        assert statement.status_code == 200 and "Committee day" in _text(statement)
+        assert statement.status_code == 200 and "Committee day" in f.page_text(statement)
         client.post("/sign-out")
     # A facilitator of another commission can't, and nobody can for someone not in it.
     other = f.commission("Another commission")
@@ -393,7 +389,7 @@ def test_in_assisted_mode_the_facilitator_sees_the_members_own_view(client):
     )
     response = client.get(_url(c))
     assert response.status_code == 302 and response.headers["Location"].endswith(_url(c, "mine"))
-    mine = _text(client.get(_url(c, "mine")))
+    mine = f.page_text(client.get(_url(c, "mine")))
     assert "Jade committee day" in mine and "Dot radio interview" not in mine
     # ... and can't record while acting for Jade.
     assert (
@@ -486,7 +482,7 @@ def test_member_history_keeps_payments_and_expenses_in_separate_tables(client):
     c, p, session = _setup()
     _history(c, p, session)
     f.sign_in(client, p["jade"])
-    page = _text(client.get(_url(c, "mine")))
+    page = f.page_text(client.get(_url(c, "mine")))
     payments, expenses = page.split('id="payments-heading"')[1].split('id="expenses-heading"')
     assert "Speaking at cabinet" in payments and "Waiting day" in payments
     assert "Childcare" not in payments and "Childcare" in expenses and "£18.00" in expenses
@@ -499,7 +495,7 @@ def test_statement_for_a_benefits_adviser(client):
     c, p, session = _setup()
     _history(c, p, session)
     f.sign_in(client, p["jade"])
-    page = _text(client.get(_url(c, "mine", "statement")))
+    page = f.page_text(client.get(_url(c, "mine", "statement")))
     assert "Statement of payments and expenses" in page
     assert "Jade" in page and c.space.name in page
     assert "4 March 2026 to 1 May 2026" in page
@@ -513,7 +509,7 @@ def test_statement_for_a_benefits_adviser(client):
     assert text.status_code == 200 and text.mimetype == "text/plain"
     assert text.headers["Content-Disposition"].startswith("attachment;")
     assert ".txt" in text.headers["Content-Disposition"]
-    body = _text(text)
+    body = f.page_text(text)
     assert "<" not in body  # plain text, not HTML
     assert "Name: Jade" in body and f"Commission: {c.space.name}, Porthaven" in body
     assert "Period: 4 March 2026 to 1 May 2026" in body
@@ -538,11 +534,11 @@ def test_statement_for_a_period(client):
     c, p, session = _setup()
     _history(c, p, session)
     f.sign_in(client, p["jade"])
-    body = _text(client.get(_url(c, "mine", "statement.txt") + "?from=2026-04-01&to=2026-04-30"))
+    body = f.page_text(client.get(_url(c, "mine", "statement.txt") + "?from=2026-04-01&to=2026-04-30"))
     assert "Period: 1 April 2026 to 30 April 2026" in body
     assert "Speaking at cabinet" in body and "Listening session" not in body
     assert "Total payments for taking part: £25.00" in body
-    bad = _text(client.get(_url(c, "mine", "statement") + "?from=April"))
+    bad = f.page_text(client.get(_url(c, "mine", "statement") + "?from=April"))
     assert "Dates look like 2026-11-22" in bad and "Listening session" in bad
 
 

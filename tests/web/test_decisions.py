@@ -55,16 +55,6 @@ def circle():
     return c, p
 
 
-def _as(client, person):
-    client.post("/sign-out")
-    if person is not None:
-        f.sign_in(client, person)
-
-
-def _text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def _base(c) -> str:
     return f"/decide/{c.space.slug}"
 
@@ -81,107 +71,107 @@ def _step(client, c, proposal_id, action, follow_redirects=False, **extra):
 
 def test_a_proposal_goes_through_every_round_and_an_objection_changes_it(client, circle):
     c, p = circle
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     assert client.get(f"{_base(c)}/").status_code == 200
     assert client.post(f"{_base(c)}/new", data=PROPOSAL).status_code == 303
     pid = _proposal().id
     assert _proposal().state == "draft" and _proposal().version.number == 1
     assert _step(client, c, pid, "open_clarifying").status_code == 404  # facilitators only
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     assert _step(client, c, pid, "open_clarifying").status_code == 303
     assert _proposal().state == "clarifying"
 
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     assert client.post(f"{_base(c)}/{pid}/questions",
                        data={"text": "Who would the named person be?"}).status_code == 303
     question = _proposal().current_round.questions[0]
     assert client.post(f"{_base(c)}/{pid}/questions/{question.id}",
                        data={"answer": "Me"}).status_code == 404  # only the proposer answers
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     client.post(f"{_base(c)}/{pid}/questions/{question.id}",
                 data={"answer": "Someone in the revenues team, by name."})
-    assert "Someone in the revenues team" in _text(client.get(f"{_base(c)}/{pid}"))
+    assert "Someone in the revenues team" in f.page_text(client.get(f"{_base(c)}/{pid}"))
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "open_reaction")
     assert _proposal().state == "reaction"
     order = _proposal().current_round.speaking_order
     assert sorted(order) == sorted(p[k].id for k in ("jade", "kim", "owen", "fatima"))
     for key in ("kim", "owen"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         assert client.post(f"{_base(c)}/{pid}/reactions",
                            data={"text": f"{key} likes it"}).status_code == 303
     # Heard once: a second reaction is refused with a message.
     again = client.post(f"{_base(c)}/{pid}/reactions", data={"text": "more"}, follow_redirects=True)
-    assert "has already been heard" in _text(again)
-    _as(client, p["olu"])  # observers follow, they don't decide
+    assert "has already been heard" in f.page_text(again)
+    f.as_person(client, p["olu"])  # observers follow, they don't decide
     assert client.post(f"{_base(c)}/{pid}/reactions", data={"text": "x"}).status_code == 404
-    page = _text(client.get(f"{_base(c)}/{pid}"))
+    page = f.page_text(client.get(f"{_base(c)}/{pid}"))
     assert "2 of 4 heard." in page
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "open_consent")
     assert _proposal().state == "consent"
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     blank = client.post(f"{_base(c)}/{pid}/answers", data={"answer": "object", "reason": ""})
-    assert blank.status_code == 422 and "Say what your objection is" in _text(blank)
+    assert blank.status_code == 422 and "Say what your objection is" in f.page_text(blank)
     client.post(f"{_base(c)}/{pid}/answers", data={
         "answer": "object", "reason": "Without a review after six months we won't know.",
         "paramount": "y"})
     twice = client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"},
                         follow_redirects=True)
-    assert "has already answered" in _text(twice)
+    assert "has already answered" in f.page_text(twice)
     for key, answer in (("jade", "consent"), ("kim", "consent"), ("fatima", "stand_aside")):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         client.post(f"{_base(c)}/{pid}/answers", data={"answer": answer, "reason": ""})
     objection = db.session.scalars(select(Objection)).one()
     assert objection.status == "open" and objection.paramount
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     blocked = _step(client, c, pid, "adopt", follow_redirects=True)
-    assert "An objection is still open" in _text(blocked)
+    assert "An objection is still open" in f.page_text(blocked)
     assert _proposal().state == "consent"
     _step(client, c, pid, "integrate")
     assert _proposal().state == "integrating"
     assert db.session.get(Objection, objection.id).status == "integrating"
     retest = _step(client, c, pid, "retest", follow_redirects=True)
-    assert "Amend the proposal first" in _text(retest)
+    assert "Amend the proposal first" in f.page_text(retest)
 
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     amended = {k: PROPOSAL[k] for k in ("driver", "text", "red_lines", "review_on")}
     amended["text"] += " We review it after six months."
     amended["change_note"] = "Added a six-month review, to meet Owen's objection."
     assert client.post(f"{_base(c)}/{pid}/amend", data=amended).status_code == 303
     assert _proposal().version.number == 2
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     client.post(f"{_base(c)}/{pid}/objections/{objection.id}",
                 data={"outcome": "resolved", "note": "The review meets it."})
     db.session.expire_all()
     resolved = db.session.get(Objection, objection.id)
     assert (resolved.status, resolved.resolved_version_number) == ("resolved", 2)
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "retest")
     assert _proposal().state == "consent" and _proposal().current_round.version_number == 2
     for key in ("jade", "kim", "owen"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent", "reason": ""})
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     assert _step(client, c, pid, "adopt").status_code == 303
     assert _proposal().state == "adopted"
     decision = db.session.scalars(select(Decision)).one()
     assert decision.version_number == 2 and "six months" in decision.text
-    record = _text(client.get(f"{_base(c)}/{pid}/decision"))
+    record = f.page_text(client.get(f"{_base(c)}/{pid}/decision"))
     assert "Without a review after six months" in record and "The review meets it." in record
     assert "met by version 2" in record and "Owen Price" in record
 
 
 def _to_consent(client, c, p) -> int:
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     client.post(f"{_base(c)}/new", data=PROPOSAL)
     pid = _proposal().id
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     for action in ("open_clarifying", "open_reaction", "open_consent"):
         assert _step(client, c, pid, action).status_code == 303
     return pid
@@ -191,18 +181,18 @@ def test_quorum_and_hidden_results(client, circle):
     c, p = circle
     pid = _to_consent(client, c, p)
     for key in ("jade", "kim"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"})
-    page = _text(client.get(f"{_base(c)}/{pid}"))
+    page = f.page_text(client.get(f"{_base(c)}/{pid}"))
     assert "How people answered shows once everyone has answered." in page
     assert "<strong>I consent</strong>" not in page and "You answered: I consent." in page
-    _as(client, p["sam"])
-    assert "<strong>I consent</strong>" in _text(client.get(f"{_base(c)}/{pid}"))
+    f.as_person(client, p["sam"])
+    assert "<strong>I consent</strong>" in f.page_text(client.get(f"{_base(c)}/{pid}"))
     too_few = _step(client, c, pid, "adopt", follow_redirects=True)  # 2 of 4 is under 67%
-    assert "Not enough of the circle has answered yet." in _text(too_few)
-    _as(client, p["owen"])
+    assert "Not enough of the circle has answered yet." in f.page_text(too_few)
+    f.as_person(client, p["owen"])
     client.post(f"{_base(c)}/{pid}/answers", data={"answer": "stand_aside", "reason": "Busy"})
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     assert _step(client, c, pid, "adopt").status_code == 303
 
 
@@ -212,10 +202,10 @@ def test_a_response_after_the_round_closes_is_refused(client, circle):
     rnd = _proposal().current_round
     rnd.closes_at = rnd.opened_at  # the deadline has passed
     db.session.commit()
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     late = client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"},
                        follow_redirects=True)
-    assert "This round has closed" in _text(late)
+    assert "This round has closed" in f.page_text(late)
     assert db.session.scalar(select(func.count()).select_from(ConsentResponse)) == 0
 
 
@@ -224,7 +214,7 @@ def test_facilitators_record_answers_in_the_room_and_paper_cards_need_a_second_p
 ):
     c, p = circle
     pid = _to_consent(client, c, p)
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     client.post(f"{_base(c)}/{pid}/answers",
                 data={"for_person": str(p["kim"].id), "answer": "consent"})
     kim = db.session.scalars(select(ConsentResponse)).one()
@@ -234,8 +224,8 @@ def test_facilitators_record_answers_in_the_room_and_paper_cards_need_a_second_p
     bad = client.post(f"{_base(c)}/{pid}/cards", data={
         f"card-{p['jade'].id}": "green", f"card-{p['owen'].id}": "red",
         f"reason-{p['owen'].id}": ""})
-    assert bad.status_code == 422 and "Say what your objection is" in _text(bad)
-    assert 'value="green" checked' in _text(bad)
+    assert bad.status_code == 422 and "Say what your objection is" in f.page_text(bad)
+    assert 'value="green" checked' in f.page_text(bad)
     assert db.session.scalar(select(func.count()).select_from(ConsentResponse)) == 1
     client.post(f"{_base(c)}/{pid}/cards", data={
         f"card-{p['jade'].id}": "green", f"card-{p['owen'].id}": "amber",
@@ -245,14 +235,14 @@ def test_facilitators_record_answers_in_the_room_and_paper_cards_need_a_second_p
         ConsentResponse.source == "paper")).all()
     assert len(paper) == 3 and not any(r.counts for r in paper)
     held = _step(client, c, pid, "adopt", follow_redirects=True)
-    assert "waiting for a second person" in _text(held)
+    assert "waiting for a second person" in f.page_text(held)
     client.post(f"{_base(c)}/{pid}/cards/check", follow_redirects=True)
     db.session.expire_all()
     assert not any(r.counts for r in db.session.scalars(select(ConsentResponse).where(
         ConsentResponse.source == "paper")))  # Sam entered them, so Sam can't check them
-    _as(client, p["kim"])  # someone else in the circle checks them against the cards
+    f.as_person(client, p["kim"])  # someone else in the circle checks them against the cards
     assert client.post(f"{_base(c)}/{pid}/cards/check").status_code == 303
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     assert _step(client, c, pid, "adopt").status_code == 303
 
 
@@ -260,37 +250,37 @@ def test_review_keep_amend_or_end(client, circle):
     c, p = circle
     pid = _to_consent(client, c, p)
     for key in ("jade", "kim", "owen"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"})
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "adopt")
     early = _step(client, c, pid, "keep", next_review_on=REVIEW, follow_redirects=True)
-    assert "not due for review yet" in _text(early)
+    assert "not due for review yet" in f.page_text(early)
     decision = db.session.scalars(select(Decision)).one()
     decision.review_on = local_today()
     db.session.commit()
-    assert "Due for review" in _text(client.get(f"{_base(c)}/"))
+    assert "Due for review" in f.page_text(client.get(f"{_base(c)}/"))
     later = (local_today() + timedelta(days=365)).isoformat()
     assert _step(client, c, pid, "keep", next_review_on=later).status_code == 303
     assert _proposal().state == "adopted"
-    assert "kept, to be reviewed again" in _text(client.get(f"{_base(c)}/{pid}/decision"))
+    assert "kept, to be reviewed again" in f.page_text(client.get(f"{_base(c)}/{pid}/decision"))
     assert _step(client, c, pid, "end", reason="").status_code == 303  # not due any more
     assert _proposal().state == "adopted"
 
 
 def test_withdrawal_needs_a_reason_and_is_for_the_proposer_or_a_facilitator(client, circle):
     c, p = circle
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     client.post(f"{_base(c)}/new", data=PROPOSAL)
     pid = _proposal().id
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert _step(client, c, pid, "withdraw", reason="no").status_code == 404
-    _as(client, p["jade"])
-    assert "Say why" in _text(_step(client, c, pid, "withdraw", reason=" ",
+    f.as_person(client, p["jade"])
+    assert "Say why" in f.page_text(_step(client, c, pid, "withdraw", reason=" ",
                                     follow_redirects=True))
     _step(client, c, pid, "withdraw", reason="We found a better way.")
     assert _proposal().state == "withdrawn"
-    assert "We found a better way." in _text(client.get(f"{_base(c)}/{pid}"))
+    assert "We found a better way." in f.page_text(client.get(f"{_base(c)}/{pid}"))
 
 
 def test_commission_proposals_wait_for_the_action_phase_unless_opened_early(client):
@@ -299,27 +289,27 @@ def test_commission_proposals_wait_for_the_action_phase_unless_opened_early(clie
     f.member(sam, c.space, "facilitator")
     f.member(jade, c.space, "community_commissioner")
     db.session.commit()
-    _as(client, jade)
-    assert "Proposals open in the action phase" in _text(client.get(f"{_base(c)}/"))
+    f.as_person(client, jade)
+    assert "Proposals open in the action phase" in f.page_text(client.get(f"{_base(c)}/"))
     assert client.get(f"{_base(c)}/new").status_code == 404
     assert client.post(f"/decide/{c.space.slug}/open-early",
                        data={"note": "x"}).status_code == 404
-    _as(client, sam)
+    f.as_person(client, sam)
     blank = client.post(f"/decide/{c.space.slug}/open-early", data={"note": ""},
                         follow_redirects=True)
-    assert "Say when and how they agreed." in _text(blank)
+    assert "Say when and how they agreed." in f.page_text(blank)
     client.post(f"/decide/{c.space.slug}/open-early",
                 data={"note": "All eight agreed at the March session."})
-    _as(client, jade)
+    f.as_person(client, jade)
     assert client.get(f"{_base(c)}/new").status_code == 200
 
 
 def test_bad_input_comes_back_next_to_the_field_with_everything_kept(client, circle):
     c, p = circle
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     sent = {**PROPOSAL, "title": "", "review_on": (date.today() - timedelta(days=1)).isoformat()}
     response = client.post(f"{_base(c)}/new", data=sent)
-    html = _text(response)
+    html = f.page_text(response)
     assert response.status_code == 422
     assert "Give the proposal a title." in html and "Choose a date after today." in html
     assert PROPOSAL["driver"] in html and PROPOSAL["red_lines"] in html
@@ -332,7 +322,7 @@ def test_people_outside_the_circle_find_nothing(client, circle):
     other = f.commission(name="Another commission", phase="action")
     f.member(p["rhys"], other.space, "facilitator")
     db.session.commit()
-    _as(client, p["rhys"])
+    f.as_person(client, p["rhys"])
     for url in (f"{_base(c)}/", f"{_base(c)}/{pid}", f"{_base(c)}/{pid}/decision",
                 f"{_base(c)}/{pid}/versions", f"{_base(c)}/{pid}/cards",
                 f"{_base(c)}/{pid}/progress"):
@@ -341,35 +331,35 @@ def test_people_outside_the_circle_find_nothing(client, circle):
     assert _step(client, c, pid, "withdraw", reason="x").status_code == 404
     # A proposal of this circle looked up through another circle's address: 404.
     assert client.get(f"/decide/{other.space.slug}/{pid}").status_code == 404
-    _as(client, None)
+    f.as_person(client, None)
     assert client.get(f"{_base(c)}/{pid}").status_code == 302
 
 
 def test_published_decisions_are_public_and_objectors_unnamed_unless_they_agree(client, circle):
     c, p = circle
     pid = _to_consent(client, c, p)
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     client.post(f"{_base(c)}/{pid}/answers", data={"answer": "object", "reason": "Too slow."})
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     client.post(f"{_base(c)}/{pid}/answers", data={"answer": "object", "reason": "Too vague.",
                                                   "name_in_public": "y"})
     for o in db.session.scalars(select(Objection)):
         o.status = "withdrawn"
     for key in ("jade", "fatima"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"})
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "adopt")
-    _as(client, None)
+    f.as_person(client, None)
     assert client.get(f"/decisions/{pid}").status_code == 404  # not published yet
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     assert client.post(f"{_base(c)}/{pid}/publish", data={"published": "y"}).status_code == 404
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     client.post(f"{_base(c)}/{pid}/publish", data={"published": "y"})
-    _as(client, None)
-    listing = _text(client.get("/decisions/"))
+    f.as_person(client, None)
+    listing = f.page_text(client.get("/decisions/"))
     assert PROPOSAL["title"] in listing
-    public = _text(client.get(f"/decisions/{pid}"))
+    public = f.page_text(client.get(f"/decisions/{pid}"))
     assert "Too slow." in public and "Too vague." in public
     assert "Kim Lee" in public and "Owen Price" not in public
     assert "Jade Morgan" not in public and "Fatima Khan" not in public  # counts, not names
@@ -398,17 +388,17 @@ def test_the_demo_shows_each_kind_of_decision(client):
     sam = db.session.scalar(select(Person).where(Person.email == "facilitator@porthaven.example"))
     f.sign_in(client, sam, DEMO_PASSWORD)
     slug = named.space.slug
-    listing = _text(client.get(f"/decide/{slug}/"))
+    listing = f.page_text(client.get(f"/decide/{slug}/"))
     assert "Due for review" in listing and "Evening sessions at the library" in listing
-    page = _text(client.get(f"/decide/{slug}/{evening.id}"))
+    page = f.page_text(client.get(f"/decide/{slug}/{evening.id}"))
     assert "3 of 6 have answered." in page and "The library shuts at seven" in page
     assert "Getting to the hub" in page  # the story behind it, which Sam may read
     assert "anything after four o&#39;clock" in page  # and the quote from it
-    adopt = _text(client.post(f"/decide/{slug}/{evening.id}/step", data={"action": "adopt"},
+    adopt = f.page_text(client.post(f"/decide/{slug}/{evening.id}/step", data={"action": "adopt"},
                               follow_redirects=True))
     assert "An objection is still open" in adopt
-    _as(client, None)
-    public = _text(client.get(f"/decisions/{named.id}"))
+    f.as_person(client, None)
+    public = f.page_text(client.get(f"/decisions/{named.id}"))
     assert "<strong>Owen</strong>" in public  # he agreed to be named
     assert "three in January" in public
 
@@ -417,40 +407,40 @@ def test_home_reminds_people_of_rounds_objections_and_reviews(client, circle):
     c, p = circle
     pid = _to_consent(client, c, p)
     home = "/"
-    _as(client, p["owen"])
-    assert "Answer the consent round in" in _text(client.get(home))
+    f.as_person(client, p["owen"])
+    assert "Answer the consent round in" in f.page_text(client.get(home))
     client.post(f"{_base(c)}/{pid}/answers", data={"answer": "object", "reason": "Too soon."})
-    assert "Answer the consent round in" not in _text(client.get(home))
-    _as(client, p["olu"])  # observers don't answer
-    assert "Answer the consent round in" not in _text(client.get(home))
+    assert "Answer the consent round in" not in f.page_text(client.get(home))
+    f.as_person(client, p["olu"])  # observers don't answer
+    assert "Answer the consent round in" not in f.page_text(client.get(home))
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "integrate")
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     amended = {k: PROPOSAL[k] for k in ("driver", "text", "red_lines", "review_on")}
     client.post(f"{_base(c)}/{pid}/amend", data={**amended, "change_note": "Later start."})
-    _as(client, p["owen"])
-    assert "meets your objection" in _text(client.get(home))
+    f.as_person(client, p["owen"])
+    assert "meets your objection" in f.page_text(client.get(home))
     objection = db.session.scalars(select(Objection)).one()
     client.post(f"{_base(c)}/{pid}/objections/{objection.id}", data={"outcome": "resolved"})
-    assert "meets your objection" not in _text(client.get(home))
+    assert "meets your objection" not in f.page_text(client.get(home))
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "retest")
     for key in ("jade", "kim", "owen", "fatima"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         client.post(f"{_base(c)}/{pid}/answers", data={"answer": "consent"})
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "adopt")
-    assert "is due for review" not in _text(client.get(home))
+    assert "is due for review" not in f.page_text(client.get(home))
     decision = db.session.scalars(select(Decision)).one()
     decision.review_on = local_today()
     db.session.commit()
     for key in ("sam", "kim", "olu"):  # the whole circle is reminded
-        _as(client, p[key])
-        assert "is due for review" in _text(client.get(home)), key
-    _as(client, p["rhys"])
-    assert "is due for review" not in _text(client.get(home))
+        f.as_person(client, p[key])
+        assert "is due for review" in f.page_text(client.get(home)), key
+    f.as_person(client, p["rhys"])
+    assert "is due for review" not in f.page_text(client.get(home))
 
 
 def test_a_group_decides_whenever_it_likes(client):
@@ -460,30 +450,30 @@ def test_a_group_decides_whenever_it_likes(client):
     f.member(rhys, group, "resident")
     f.member(ann, group, "observer")
     db.session.commit()
-    _as(client, rhys)
-    assert "Proposals and decisions" in _text(client.get(f"/spaces/{group.slug}"))
+    f.as_person(client, rhys)
+    assert "Proposals and decisions" in f.page_text(client.get(f"/spaces/{group.slug}"))
     assert client.post(f"/decide/{group.slug}/new", data=PROPOSAL).status_code == 303
-    _as(client, ann)
-    assert PROPOSAL["title"] in _text(client.get(f"/decide/{group.slug}/"))
+    f.as_person(client, ann)
+    assert PROPOSAL["title"] in f.page_text(client.get(f"/decide/{group.slug}/"))
     assert client.get(f"/decide/{group.slug}/new").status_code == 404  # observers don't propose
 
 
 def test_polling_after_signing_out_stops_quietly(client, circle):
     c, p = circle
     pid = _to_consent(client, c, p)
-    _as(client, None)
+    f.as_person(client, None)
     response = client.get(f"{_base(c)}/{pid}/progress", headers={"HX-Request": "true"})
     assert response.status_code == 286 and response.data == b""
 
 
 def test_the_facilitator_sets_the_speaking_order_or_leaves_it_random(client, circle):
     c, p = circle
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     client.post(f"{_base(c)}/new", data=PROPOSAL)
     pid = _proposal().id
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     _step(client, c, pid, "open_clarifying")
-    page = _text(client.get(f"{_base(c)}/{pid}"))
+    page = f.page_text(client.get(f"{_base(c)}/{pid}"))
     assert f'name="order-{p["owen"].id}"' in page
     _step(client, c, pid, "open_reaction", **{f"order-{p['owen'].id}": "1",
                                               f"order-{p['fatima'].id}": "2",
@@ -491,6 +481,6 @@ def test_the_facilitator_sets_the_speaking_order_or_leaves_it_random(client, cir
     order = _proposal().current_round.speaking_order
     assert order[:2] == [p["owen"].id, p["fatima"].id]
     assert sorted(order[2:]) == sorted([p["jade"].id, p["kim"].id])
-    listing = _text(client.get(f"{_base(c)}/{pid}"))
+    listing = f.page_text(client.get(f"{_base(c)}/{pid}"))
     assert listing.index("Owen Price") < listing.index("Fatima Khan") < listing.index(
         "Kim Lee", listing.index("Fatima Khan"))

@@ -262,3 +262,13 @@ def test_emails_go_out_in_the_persons_language(client, outbox):
 def _welsh(text: str) -> str:
     """The Welsh for ``text``, unescaped (for emails and nested placeholders)."""
     return _welsh_catalogue().get(text).string
+
+
+def test_the_welsh_catalogue_passes_babels_own_checks():
+    """What ``pybabel compile`` (run by the set-up script) refuses, for example a form that
+    uses a placeholder the English singular does not have."""
+    catalogue = _welsh_catalogue()
+    problems = [
+        f"{m.id!r}: {error}" for m, errors in catalogue.check() for error in errors
+    ]
+    assert problems == []

@@ -50,11 +50,6 @@ def place():
     return c, p, story
 
 
-def _as(client, person):
-    client.post("/sign-out")
-    f.sign_in(client, person)
-
-
 def _text(response) -> str:
     return html_lib.unescape(response.get_data(as_text=True))
 
@@ -101,7 +96,7 @@ def test_flag_hide_tell_the_teller_log_and_show_again(client, place, outbox):
     url = f"{_base(c)}/{story.id}"
 
     # Owen is worried about it; a missing reason comes back next to the field.
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     page = _text(client.get(url))
     assert "Worried about this story?" in page
     assert f"{url}/flag" in page
@@ -124,10 +119,10 @@ def test_flag_hide_tell_the_teller_log_and_show_again(client, place, outbox):
     )
 
     # Other members don't see the worry; the facilitator does, with who raised it.
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     listing = _text(client.get(_base(c)))
     assert "To look at" not in listing and REASON not in listing
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     listing = _text(client.get(_base(c)))
     assert "To look at" in listing and REASON in listing and "Owen Price" in listing
     assert "Look at worries people raised" in _text(client.get("/"))
@@ -149,11 +144,11 @@ def test_flag_hide_tell_the_teller_log_and_show_again(client, place, outbox):
 
     # Gone for members at once, list and page.
     for key in ("kim", "owen", "olu"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         assert not _sees(client, c, story), key
 
     # The facilitator still sees it, marked hidden, with a way to show it again.
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     page = _text(client.get(url))
     assert TITLE in page and "Hidden" in page and "Show it again" in page
     assert "Names someone who hasn't agreed" in page
@@ -167,7 +162,7 @@ def test_flag_hide_tell_the_teller_log_and_show_again(client, place, outbox):
     assert BODY not in mail.body and "talk about it" in mail.body
     assert f"/stories/{story.id}" in mail.body
 
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     assert "A facilitator hid one of your stories in" in _text(client.get("/"))
     assert "Hidden by a facilitator" in _text(client.get(_base(c)))
     page = _text(client.get(url))
@@ -178,7 +173,7 @@ def test_flag_hide_tell_the_teller_log_and_show_again(client, place, outbox):
     assert "A facilitator hid one of your stories in" not in _text(client.get("/"))
 
     # The moderation log: the reason and by whom, never the title, the words or the teller.
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert "Moderation log" in _text(client.get(_base(c)))
     log = _text(client.get(f"{_base(c)}/moderation"))
     assert "Names someone who hasn't agreed" in log
@@ -187,11 +182,11 @@ def test_flag_hide_tell_the_teller_log_and_show_again(client, place, outbox):
         assert secret not in log, secret
 
     # Shown again: everyone the teller chose sees it again, and the log says so.
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     again = client.post(f"{url}/show-again", data={"again-reason": "The name is taken out now"})
     assert again.status_code == 303
     assert _fresh(Story, story.id).hidden_at is None
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert _sees(client, c, story)
     log = _text(client.get(f"{_base(c)}/moderation"))
     assert "Shown again" in log and "The name is taken out now" in log
@@ -205,11 +200,11 @@ def test_flag_hide_tell_the_teller_log_and_show_again(client, place, outbox):
 
 def test_keeping_it_showing_closes_the_flag(client, place):
     c, p, story = place
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     client.post(f"{_base(c)}/{story.id}/flag", data={"reason": "Not sure it's true"})
     flag = db.session.scalars(select(StoryFlag)).one()
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     assert "Not sure it's true" in _text(client.get(_base(c)))
     assert client.post(f"{_base(c)}/flags/{flag.id}/keep").status_code == 303
     flag = _fresh(StoryFlag, flag.id)
@@ -218,13 +213,13 @@ def test_keeping_it_showing_closes_the_flag(client, place):
     assert "Not sure it's true" not in _text(client.get(_base(c)))
     assert _fresh(Story, story.id).hidden_at is None
     assert db.session.scalar(select(ModerationEntry)) is None  # nothing was hidden
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     assert _sees(client, c, story)
 
 
 def test_a_facilitator_hides_a_story_from_its_page_without_a_flag(client, place, outbox):
     c, p, story = place
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     page = _text(client.get(f"{_base(c)}/{story.id}"))
     assert "Keeping it safe" in page and 'id="hide-form"' in page
     assert "Worried about this story?" not in page  # facilitators hide it themselves
@@ -232,7 +227,7 @@ def test_a_facilitator_hides_a_story_from_its_page_without_a_flag(client, place,
     assert response.status_code == 303
     assert _fresh(Story, story.id).hidden_reason == "Asked to"
     assert len(outbox) == 1
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert not _sees(client, c, story)
 
 
@@ -244,14 +239,14 @@ def test_a_quote_is_flagged_hidden_and_the_teller_told(client, place, outbox):
     quote = _quote(story)
     flag_url = f"{_base(c)}/quotes/{quote.id}/flag"
 
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     form = _text(client.get(flag_url))
     assert "what the uniform costs" in form
     assert client.post(flag_url, data={"reason": "Out of context"}).status_code == 303
     flag = db.session.scalars(select(StoryFlag)).one()
     assert (flag.quote_id, flag.story_id) == (quote.id, story.id)
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     listing = _text(client.get(_base(c)))
     assert f"A quote from {TITLE}" in _words(listing) and "Out of context" in listing
     hide_url = f"{_base(c)}/quotes/{quote.id}/hide"
@@ -263,26 +258,26 @@ def test_a_quote_is_flagged_hidden_and_the_teller_told(client, place, outbox):
     assert not rules.can_see_quote(p["kim"], quote, quote.story, c, date.today())
     # The story itself still shows.
     assert _fresh(Story, story.id).hidden_at is None
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert _sees(client, c, story)
 
     assert len(outbox) == 1
     assert "hidden a quote from your story" in outbox[0].body
     assert TITLE in outbox[0].body and "what the uniform costs" not in outbox[0].body
 
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     page = _text(client.get(f"{_base(c)}/{story.id}"))
     assert "A facilitator hid a quote from this story on" in page
     assert "Taken out of context" in page
     assert db.session.scalars(select(ModerationEntry)).one().teller_told_at is not None
 
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     log = _text(client.get(f"{_base(c)}/moderation"))
     assert "A quote" in log and "Taken out of context" in log
     for secret in (TITLE, "what the uniform costs", "Jade"):
         assert secret not in log
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     page = _text(client.get(f"{_base(c)}/{story.id}"))
     again_url = f"{_base(c)}/quotes/{quote.id}/show-again"
     assert again_url in page
@@ -293,7 +288,7 @@ def test_a_quote_is_flagged_hidden_and_the_teller_told(client, place, outbox):
 def test_the_teller_cannot_flag_a_quote_of_their_own_story(client, place):
     c, p, story = place
     quote = _quote(story)
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     assert client.get(f"{_base(c)}/quotes/{quote.id}/flag").status_code == 404
     assert (
         client.post(f"{_base(c)}/quotes/{quote.id}/flag", data={"reason": "x"}).status_code == 404
@@ -305,7 +300,7 @@ def test_a_quote_its_story_no_longer_allows_cannot_be_flagged(client, place):
     quote = _quote(story)
     story.quoting = "none"
     db.session.commit()
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert client.get(f"{_base(c)}/quotes/{quote.id}/flag").status_code == 404
 
 
@@ -317,12 +312,12 @@ def test_only_facilitators_hide_show_keep_or_answer_support(client, place):
     quote = _quote(story)
     story.wants_support = True
     db.session.commit()
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     client.post(f"{_base(c)}/{story.id}/flag", data={"reason": "Worried"})
     flag = db.session.scalars(select(StoryFlag)).one()
 
     for key in ("jade", "kim", "owen", "olu"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         for method, url, data in [
             ("get", f"{_base(c)}/{story.id}/hide", None),
             ("post", f"{_base(c)}/{story.id}/hide", {"hide-reason": "x"}),
@@ -348,38 +343,38 @@ def test_people_who_cannot_see_a_story_cannot_flag_it(client, place):
     c, p, _story = place
     cohort = f.story(c, p["kim"], title="For my group", audience="cohort")
     db.session.commit()
-    _as(client, p["owen"])  # a civic commissioner: not in Kim's group
+    f.as_person(client, p["owen"])  # a civic commissioner: not in Kim's group
     assert client.get(f"{_base(c)}/{cohort.id}/flag").status_code == 404
     assert client.post(f"{_base(c)}/{cohort.id}/flag", data={"reason": "x"}).status_code == 404
-    _as(client, p["jade"])  # in Kim's group
+    f.as_person(client, p["jade"])  # in Kim's group
     assert client.get(f"{_base(c)}/{cohort.id}/flag").status_code == 200
-    _as(client, p["rhys"])
+    f.as_person(client, p["rhys"])
     assert client.get(f"{_base(c)}/{cohort.id}/flag").status_code == 404
     assert db.session.scalar(select(StoryFlag)) is None
 
 
 def test_the_teller_cannot_flag_their_own_story(client, place):
     c, p, story = place
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     assert client.get(f"{_base(c)}/{story.id}/flag").status_code == 404
     assert client.post(f"{_base(c)}/{story.id}/flag", data={"reason": "x"}).status_code == 404
 
 
 def test_a_hidden_story_cannot_be_flagged_again(client, place):
     c, p, story = place
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     client.post(f"{_base(c)}/{story.id}/hide", data={"hide-reason": "For now"})
     assert client.get(f"{_base(c)}/{story.id}/flag").status_code == 404
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert client.get(f"{_base(c)}/{story.id}/flag").status_code == 404
 
 
 def test_the_moderation_log_is_for_members(client, place):
     c, p, _story = place
-    _as(client, p["rhys"])
+    f.as_person(client, p["rhys"])
     assert client.get(f"{_base(c)}/moderation").status_code == 404
     for key in ("olu", "owen", "kim", "sam"):
-        _as(client, p[key])
+        f.as_person(client, p[key])
         response = client.get(f"{_base(c)}/moderation")
         assert response.status_code == 200
         assert "Nothing has been hidden." in _text(response)
@@ -389,7 +384,7 @@ def test_the_moderation_log_is_for_members(client, place):
 def test_in_assisted_mode_the_facilitator_flags_for_the_member_and_cannot_moderate(client, place):
     """Acting for a member, a facilitator does only what that member may."""
     c, p, story = place
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     client.post(
         f"/spaces/{c.space.slug}/assist", data={"person_id": str(p["kim"].id), "consent": "y"}
     )
@@ -412,7 +407,7 @@ def test_in_assisted_mode_the_facilitator_flags_for_the_member_and_cannot_modera
 
 def test_a_missing_or_long_reason_comes_back_next_to_the_field(client, place):
     c, p, story = place
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     long_reason = "It worries me. " * 40
     response = client.post(f"{_base(c)}/{story.id}/flag", data={"reason": long_reason})
     assert response.status_code == 422
@@ -425,7 +420,7 @@ def test_a_missing_or_long_reason_comes_back_next_to_the_field(client, place):
     assert htmx.status_code == 422
     assert _text(htmx).lstrip().startswith('<form id="flag-form"')
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     missing = client.post(f"{_base(c)}/{story.id}/hide", data={"hide-reason": ""})
     assert missing.status_code == 422
     assert 'id="hide-reason-error"' in _text(missing) and "the teller is told" in _text(missing)
@@ -448,7 +443,7 @@ def test_a_missing_or_long_reason_comes_back_next_to_the_field(client, place):
 def test_flagging_returns_to_a_safe_next_page(client, place):
     c, p, story = place
     quote = _quote(story)
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     url = f"{_base(c)}/quotes/{quote.id}/flag"
     response = client.post(f"{url}?next=/commissions/{c.space.slug}/sessions", data={"reason": "x"})
     assert response.headers["Location"].endswith(f"/commissions/{c.space.slug}/sessions")
@@ -472,7 +467,7 @@ def test_the_email_respects_the_tellers_choice(client, place, outbox, choice, em
     c, p, story = place
     p["jade"].notification_choice, p["jade"].email = choice, email
     db.session.commit()
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     client.post(f"{_base(c)}/{story.id}/hide", data={"hide-reason": "For now"})
     assert len(outbox) == mails
     # With or without email, the home page says so until they look.
@@ -481,10 +476,10 @@ def test_the_email_respects_the_tellers_choice(client, place, outbox, choice, em
 
 def test_the_home_task_goes_once_it_is_shown_again(client, place):
     c, p, story = place
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     client.post(f"{_base(c)}/{story.id}/hide", data={"hide-reason": "For now"})
     client.post(f"{_base(c)}/{story.id}/show-again", data={"again-reason": "All fine"})
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     assert "A facilitator hid one of your stories" not in _text(client.get("/"))
 
 
@@ -492,7 +487,7 @@ def test_the_email_is_in_the_tellers_language(client, place, outbox):
     c, p, story = place
     p["jade"].language = "cy"
     db.session.commit()
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     client.post(f"{_base(c)}/{story.id}/hide", data={"hide-reason": "For now"})
     assert len(outbox) == 1 and TITLE in outbox[0].body
 
@@ -505,11 +500,11 @@ def test_a_facilitator_says_they_have_been_in_touch(client, place):
     story.wants_support = True
     db.session.commit()
 
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     page = _text(client.get(f"{_base(c)}/{story.id}"))
     assert "You asked for support after sharing. A facilitator will be in touch." in page
 
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     listing = _text(client.get(_base(c)))
     assert "Jade Morgan would like support after sharing" in listing
     assert "I've been in touch" in listing
@@ -524,14 +519,14 @@ def test_a_facilitator_says_they_have_been_in_touch(client, place):
     ).all()
     assert len(rows) == 1 and TITLE not in rows[0].summary
 
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     page = _text(client.get(f"{_base(c)}/{story.id}"))
     assert "A facilitator has been in touch with you about support" in page
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert "about support" not in _text(client.get(f"{_base(c)}/{story.id}"))
 
 
 def test_support_for_a_story_that_did_not_ask_is_not_found(client, place):
     c, p, story = place
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     assert client.post(f"{_base(c)}/{story.id}/support").status_code == 404

@@ -89,15 +89,6 @@ def place():
     return c, p, session, commitment, theme
 
 
-def _as(client, person):
-    client.post("/sign-out")
-    f.sign_in(client, person)
-
-
-def _text(response):
-    return response.get_data(as_text=True)
-
-
 def _base(c):
     return f"/commissions/{c.space.slug}"
 
@@ -171,7 +162,7 @@ def test_each_role_sees_exactly_its_quotes_and_linked_stories(client, place, aud
     urls = _urls(c, session, commitment, theme)
 
     for role in ROLES:
-        _as(client, p[role])
+        f.as_person(client, p[role])
         pages = {kind: client.get(url) for kind, url in urls.items()}
         if role == "stranger":
             assert {kind: r.status_code for kind, r in pages.items()} == {
@@ -185,16 +176,16 @@ def test_each_role_sees_exactly_its_quotes_and_linked_stories(client, place, aud
 
         # The quote in the session's notes: any member, as the teller allows quoting inside
         # the commission; its story's title only for people who may read the story.
-        quotes = _section(_text(pages["session"]), "story-quotes")
+        quotes = _section(f.page_text(pages["session"]), "story-quotes")
         assert EXCERPT in quotes, role
         assert BYLINES[attribution] in quotes and NOTE in quotes, role
         assert (story.title in quotes) is reads, role
 
         # Linked stories: on the session, the commitment and the theme, only for readers.
         behind = {
-            "session": _section(_text(pages["session"]), "stories-behind"),
-            "commitment": _section(_text(pages["commitment"]), "stories-behind"),
-            "theme": _text(pages["theme"]).split('id="theme-stories-heading"')[1],
+            "session": _section(f.page_text(pages["session"]), "stories-behind"),
+            "commitment": _section(f.page_text(pages["commitment"]), "stories-behind"),
+            "theme": f.page_text(pages["theme"]).split('id="theme-stories-heading"')[1],
         }
         for kind, html in behind.items():
             assert (story.title in html) is reads, (role, kind)
@@ -213,8 +204,8 @@ def test_a_public_quote_and_a_commission_quote_both_show_to_members(client, plac
     c, p, session, *_ = place
     story = _story(c, p["teller"], quoting="public")
     _quote(story, session, reach="public")
-    _as(client, p["observer"])
-    quotes = _section(_text(client.get(f"{_base(c)}/sessions/{session.id}")), "story-quotes")
+    f.as_person(client, p["observer"])
+    quotes = _section(f.page_text(client.get(f"{_base(c)}/sessions/{session.id}")), "story-quotes")
     assert EXCERPT in quotes
 
 
@@ -244,23 +235,23 @@ def test_a_consent_change_removes_the_quote_at_once_and_the_teller_sees_why(clie
     story = _story(c, p["teller"], leave_withdrawn_line=True)
     _quote(story, session, created_by_id=p["facilitator"].id)
     page = f"{_base(c)}/sessions/{session.id}"
-    _as(client, p["community"])
-    assert EXCERPT in _text(client.get(page))
+    f.as_person(client, p["community"])
+    assert EXCERPT in f.page_text(client.get(page))
 
     fields, reason = CHANGES[change]
     for name, value in fields.items():
         setattr(story, name, value)
     db.session.commit()
 
-    html = _text(client.get(page))
+    html = f.page_text(client.get(page))
     assert EXCERPT not in html
     quotes = _section(html, "story-quotes")
     # Where a story was withdrawn (or expired) and its teller chose the line: the line.
     gone = change in ("withdrawn", "expired")
     assert ("A story was withdrawn by its teller." in quotes) is gone
 
-    _as(client, p["teller"])
-    used = _section(_text(client.get(f"{_base(c)}/stories/{story.id}")), "story-used")
+    f.as_person(client, p["teller"])
+    used = _section(f.page_text(client.get(f"{_base(c)}/stories/{story.id}")), "story-used")
     assert EXCERPT in used and "Stories and tea" in used and "Sam Taylor" in used
     assert reason in used
     assert "Shown now" not in used
@@ -273,12 +264,12 @@ def test_withdrawing_through_the_page_removes_the_quote_and_leaves_no_line_unles
     story = _story(c, p["teller"])
     _quote(story, session)
     _link(story, "commitment", commitment)
-    _as(client, p["teller"])
+    f.as_person(client, p["teller"])
     assert client.post(f"{_base(c)}/stories/{story.id}/withdraw").status_code == 303
-    _as(client, p["facilitator"])
-    session_html = _text(client.get(f"{_base(c)}/sessions/{session.id}"))
+    f.as_person(client, p["facilitator"])
+    session_html = f.page_text(client.get(f"{_base(c)}/sessions/{session.id}"))
     assert EXCERPT not in session_html and "A story was withdrawn" not in session_html
-    commitment_html = _text(client.get(f"{_base(c)}/commitments/{commitment.id}"))
+    commitment_html = f.page_text(client.get(f"{_base(c)}/commitments/{commitment.id}"))
     assert story.title not in commitment_html and "Stories behind this" not in commitment_html
 
 
@@ -288,10 +279,10 @@ def test_narrowing_public_quoting_to_the_commission_says_so_to_the_teller(client
     _quote(story, session, reach="public")
     story.quoting = "commission"
     db.session.commit()
-    _as(client, p["community"])
-    assert EXCERPT not in _text(client.get(f"{_base(c)}/sessions/{session.id}"))
-    _as(client, p["teller"])
-    used = _section(_text(client.get(f"{_base(c)}/stories/{story.id}")), "story-used")
+    f.as_person(client, p["community"])
+    assert EXCERPT not in f.page_text(client.get(f"{_base(c)}/sessions/{session.id}"))
+    f.as_person(client, p["teller"])
+    used = _section(f.page_text(client.get(f"{_base(c)}/stories/{story.id}")), "story-used")
     assert "Not shown: you allow quoting only inside the commission now" in used
 
 
@@ -300,13 +291,13 @@ def test_a_quote_hidden_by_a_facilitator_goes_and_the_teller_is_told_why(client,
     story = _story(c, p["teller"])
     quote = _quote(story, session)
     page = f"{_base(c)}/sessions/{session.id}"
-    _as(client, p["facilitator"])
-    assert EXCERPT in _text(client.get(page))
+    f.as_person(client, p["facilitator"])
+    assert EXCERPT in f.page_text(client.get(page))
     quote.hidden_at, quote.hidden_reason = utcnow(), "Could identify someone"
     db.session.commit()
-    assert EXCERPT not in _text(client.get(page))
-    _as(client, p["teller"])
-    used = _section(_text(client.get(f"{_base(c)}/stories/{story.id}")), "story-used")
+    assert EXCERPT not in f.page_text(client.get(page))
+    f.as_person(client, p["teller"])
+    used = _section(f.page_text(client.get(f"{_base(c)}/stories/{story.id}")), "story-used")
     assert "Not shown: hidden by a facilitator" in used and "Could identify someone" in used
 
 
@@ -316,12 +307,12 @@ def test_a_quote_hidden_by_a_facilitator_goes_and_the_teller_is_told_why(client,
 def test_a_facilitator_quotes_a_story_into_a_sessions_notes(client, place):
     c, p, session, *_ = place
     story = _story(c, p["teller"])
-    _as(client, p["facilitator"])
-    story_page = _text(client.get(f"{_base(c)}/stories/{story.id}"))
+    f.as_person(client, p["facilitator"])
+    story_page = f.page_text(client.get(f"{_base(c)}/stories/{story.id}"))
     assert "Quote part of this story" in story_page
     form = client.get(f"{_base(c)}/stories/{story.id}/quote")
     assert form.status_code == 200
-    assert f'value="session-{session.id}"' in _text(form)
+    assert f'value="session-{session.id}"' in f.page_text(form)
 
     wrong = "Without a car I am stuck at home."
     response = client.post(
@@ -329,7 +320,7 @@ def test_a_facilitator_quotes_a_story_into_a_sessions_notes(client, place):
         data={"excerpt": wrong, "place": f"session-{session.id}"},
     )
     assert response.status_code == 422
-    html = _text(response)
+    html = f.page_text(response)
     assert "aren&#39;t in the story as the teller wrote them" in html
     assert 'id="excerpt-error"' in html and wrong in html
     assert db.session.scalars(select(Quote)).all() == []
@@ -355,7 +346,7 @@ def test_a_facilitator_quotes_a_story_into_a_sessions_notes(client, place):
     (entry,) = _audit("story.quoted")
     assert entry.visibility == "private" and "lift" not in entry.summary
     assert entry.detail["story"] == story.id and entry.detail["used_in"] == "session_note"
-    quotes = _section(_text(client.get(f"{_base(c)}/sessions/{session.id}")), "story-quotes")
+    quotes = _section(f.page_text(client.get(f"{_base(c)}/sessions/{session.id}")), "story-quotes")
     assert "Without a lift" in quotes and "By Jade" in quotes
 
 
@@ -373,8 +364,8 @@ def test_quoting_into_a_storybook_puts_the_quote_in_it_at_the_storybooks_reach(c
     )
     db.session.add_all([mine, others])
     db.session.commit()
-    _as(client, p["community"])
-    form = _text(client.get(f"{_base(c)}/stories/{story.id}/quote"))
+    f.as_person(client, p["community"])
+    form = f.page_text(client.get(f"{_base(c)}/stories/{story.id}/quote"))
     # Kim curates her own storybook; session notes and Sam's book are not hers to change.
     assert f'value="storybook-{mine.id}"' in form
     assert f'value="storybook-{others.id}"' not in form and "session-" not in form
@@ -383,7 +374,7 @@ def test_quoting_into_a_storybook_puts_the_quote_in_it_at_the_storybooks_reach(c
             f"{_base(c)}/stories/{story.id}/quote", data={"excerpt": EXCERPT, "place": place_value}
         )
         assert response.status_code == 422
-        assert "Choose one of the places in the list." in _text(response)
+        assert "Choose one of the places in the list." in f.page_text(response)
     response = client.post(
         f"{_base(c)}/stories/{story.id}/quote",
         data={"excerpt": EXCERPT, "place": f"storybook-{mine.id}"},
@@ -407,8 +398,8 @@ def test_only_destinations_the_quoting_allows_are_offered(client, place):
     )
     db.session.add(public_book)
     db.session.commit()
-    _as(client, p["facilitator"])
-    form = _text(client.get(f"{_base(c)}/stories/{story.id}/quote"))
+    f.as_person(client, p["facilitator"])
+    form = f.page_text(client.get(f"{_base(c)}/stories/{story.id}/quote"))
     assert f'value="session-{session.id}"' in form
     assert f'value="storybook-{public_book.id}"' not in form
     response = client.post(
@@ -422,8 +413,8 @@ def test_only_destinations_the_quoting_allows_are_offered(client, place):
 def test_a_member_with_nowhere_to_put_a_quote_is_told_so(client, place):
     c, p, _session, *_ = place
     story = _story(c, p["teller"])
-    _as(client, p["community"])
-    page = _text(client.get(f"{_base(c)}/stories/{story.id}"))
+    f.as_person(client, p["community"])
+    page = f.page_text(client.get(f"{_base(c)}/stories/{story.id}"))
     assert "There is nowhere you can put a quote yet." in page
     assert f"/stories/{story.id}/quote" not in page
 
@@ -440,7 +431,7 @@ def test_a_member_with_nowhere_to_put_a_quote_is_told_so(client, place):
 def test_someone_who_may_not_quote_gets_404(client, place, who, quoting, audience):
     c, p, session, *_ = place
     story = _story(c, p["teller"], quoting=quoting, audience=audience)
-    _as(client, p[who])
+    f.as_person(client, p[who])
     url = f"{_base(c)}/stories/{story.id}/quote"
     assert client.get(url).status_code == 404
     data = {"excerpt": EXCERPT, "place": f"session-{session.id}"}
@@ -448,20 +439,20 @@ def test_someone_who_may_not_quote_gets_404(client, place, who, quoting, audienc
     assert db.session.scalars(select(Quote)).all() == []
     if who != "stranger":
         page = client.get(f"{_base(c)}/stories/{story.id}")
-        assert "Quote part of this story" not in _text(page)
+        assert "Quote part of this story" not in f.page_text(page)
 
 
 def test_quote_errors_come_back_as_the_form_alone_for_htmx(client, place):
     c, p, session, *_ = place
     story = _story(c, p["teller"])
-    _as(client, p["facilitator"])
+    f.as_person(client, p["facilitator"])
     response = client.post(
         f"{_base(c)}/stories/{story.id}/quote",
         data={"excerpt": "", "place": ""},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 422
-    html = _text(response)
+    html = f.page_text(response)
     assert html.lstrip().startswith('<form id="quote-form"')
     assert "Write or paste the words you want to quote." in html
     assert "Choose where the quote goes." in html
@@ -472,9 +463,9 @@ def test_quote_errors_come_back_as_the_form_alone_for_htmx(client, place):
 
 def test_a_facilitator_makes_and_changes_a_theme(client, place):
     c, p, *_ = place
-    _as(client, p["facilitator"])
+    f.as_person(client, p["facilitator"])
     listing = client.get(f"{_base(c)}/stories/themes")
-    assert listing.status_code == 200 and "Make a theme" in _text(listing)
+    assert listing.status_code == 200 and "Make a theme" in f.page_text(listing)
     response = client.post(
         f"{_base(c)}/stories/themes",
         data={"name": "Money worries", "description": "Bills and debt"},
@@ -489,8 +480,8 @@ def test_a_facilitator_makes_and_changes_a_theme(client, place):
         f"{_base(c)}/stories/themes", data={"name": "money worries", "description": "Again"}
     )
     assert duplicate.status_code == 422
-    assert "There is already a theme with this name." in _text(duplicate)
-    assert "Again" in _text(duplicate)
+    assert "There is already a theme with this name." in f.page_text(duplicate)
+    assert "Again" in f.page_text(duplicate)
 
     edit = f"{_base(c)}/stories/themes/{theme.id}/edit"
     assert client.get(edit).status_code == 200
@@ -506,10 +497,10 @@ def test_a_facilitator_makes_and_changes_a_theme(client, place):
 def test_members_see_themes_but_only_facilitators_make_them(client, place):
     c, p, _session, _commitment, theme = place
     for role in ("teller", "community", "civic", "observer"):
-        _as(client, p[role])
+        f.as_person(client, p[role])
         listing = client.get(f"{_base(c)}/stories/themes")
-        assert listing.status_code == 200 and "Getting about" in _text(listing)
-        assert "Make a theme" not in _text(listing)
+        assert listing.status_code == 200 and "Getting about" in f.page_text(listing)
+        assert "Make a theme" not in f.page_text(listing)
         assert client.get(f"{_base(c)}/stories/themes/{theme.id}").status_code == 200
         assert (
             client.post(
@@ -520,9 +511,9 @@ def test_members_see_themes_but_only_facilitators_make_them(client, place):
         edit = f"{_base(c)}/stories/themes/{theme.id}/edit"
         assert client.get(edit).status_code == 404
         assert client.post(edit, data={"name": "Mine"}).status_code == 404
-        assert "Change this theme" not in _text(client.get(f"{_base(c)}/stories/themes/{theme.id}"))
+        assert "Change this theme" not in f.page_text(client.get(f"{_base(c)}/stories/themes/{theme.id}"))
         # The list of stories leads to the themes.
-        assert f"{_base(c)}/stories/themes" in _text(client.get(f"{_base(c)}/stories"))
+        assert f"{_base(c)}/stories/themes" in f.page_text(client.get(f"{_base(c)}/stories"))
     assert db.session.scalars(select(Theme)).all() == [theme]
 
 
@@ -530,7 +521,7 @@ def test_people_outside_the_commission_get_404_everywhere(client, place):
     c, p, session, commitment, theme = place
     story = _story(c, p["teller"], audience="public", quoting="public")
     link = _link(story, "theme", theme)
-    _as(client, p["stranger"])
+    f.as_person(client, p["stranger"])
     for url in (
         f"{_base(c)}/stories/themes",
         f"{_base(c)}/stories/themes/{theme.id}",
@@ -555,8 +546,8 @@ def test_people_outside_the_commission_get_404_everywhere(client, place):
 def test_a_facilitator_links_a_story_and_removes_the_link(client, place):
     c, p, session, commitment, theme = place
     story = _story(c, p["teller"])
-    _as(client, p["facilitator"])
-    page = _text(client.get(f"{_base(c)}/stories/{story.id}"))
+    f.as_person(client, p["facilitator"])
+    page = f.page_text(client.get(f"{_base(c)}/stories/{story.id}"))
     links = _section(page, "story-links")
     for value in (f"theme-{theme.id}", f"session-{session.id}", f"commitment-{commitment.id}"):
         assert f'value="{value}"' in links
@@ -576,41 +567,41 @@ def test_a_facilitator_links_a_story_and_removes_the_link(client, place):
     assert entry.visibility == "private" and entry.detail["target_kind"] == "commitment"
 
     behind = _section(
-        _text(client.get(f"{_base(c)}/commitments/{commitment.id}")), "stories-behind"
+        f.page_text(client.get(f"{_base(c)}/commitments/{commitment.id}")), "stories-behind"
     )
     assert story.title in behind and "This is why we asked" in behind
 
     # Already linked: no longer offered, and refused if sent anyway.
-    links = _section(_text(client.get(f"{_base(c)}/stories/{story.id}")), "story-links")
+    links = _section(f.page_text(client.get(f"{_base(c)}/stories/{story.id}")), "story-links")
     assert f'value="commitment-{commitment.id}"' not in links
     again = client.post(
         f"{_base(c)}/stories/{story.id}/links",
         data={"target": f"commitment-{commitment.id}", "note": "Twice"},
     )
-    assert again.status_code == 422 and "Choose one of the things in the list." in _text(again)
-    assert "Twice" in _text(again)
+    assert again.status_code == 422 and "Choose one of the things in the list." in f.page_text(again)
+    assert "Twice" in f.page_text(again)
 
     response = client.post(f"{_base(c)}/stories/{story.id}/links/{link.id}/remove")
     assert response.status_code == 303
     assert db.session.scalars(select(StoryLink)).all() == []
     (removed,) = _audit("story.unlinked")
     assert removed.detail["target_id"] == commitment.id
-    assert "Stories behind this" not in _text(client.get(f"{_base(c)}/commitments/{commitment.id}"))
+    assert "Stories behind this" not in f.page_text(client.get(f"{_base(c)}/commitments/{commitment.id}"))
 
 
 def test_the_teller_links_their_own_story(client, place):
     c, p, _session, _commitment, theme = place
     story = _story(c, p["teller"], audience="only_me")
-    _as(client, p["teller"])
+    f.as_person(client, p["teller"])
     response = client.post(
         f"{_base(c)}/stories/{story.id}/links", data={"target": f"theme-{theme.id}", "note": ""}
     )
     assert response.status_code == 303
     assert db.session.scalars(select(StoryLink)).one().note is None
     # Only the teller reads it, so only the teller sees it on the theme.
-    assert story.title in _text(client.get(f"{_base(c)}/stories/themes/{theme.id}"))
-    _as(client, p["facilitator"])
-    assert story.title not in _text(client.get(f"{_base(c)}/stories/themes/{theme.id}"))
+    assert story.title in f.page_text(client.get(f"{_base(c)}/stories/themes/{theme.id}"))
+    f.as_person(client, p["facilitator"])
+    assert story.title not in f.page_text(client.get(f"{_base(c)}/stories/themes/{theme.id}"))
 
 
 @pytest.mark.parametrize(
@@ -625,7 +616,7 @@ def test_people_who_may_not_link_a_story_get_404(client, place, who, audience):
     c, p, _session, _commitment, theme = place
     story = _story(c, p["teller"], audience=audience)
     link = _link(story, "theme", theme)
-    _as(client, p[who])
+    f.as_person(client, p[who])
     assert (
         client.post(
             f"{_base(c)}/stories/{story.id}/links", data={"target": f"theme-{theme.id}"}
@@ -635,25 +626,25 @@ def test_people_who_may_not_link_a_story_get_404(client, place, who, audience):
     assert client.post(f"{_base(c)}/stories/{story.id}/links/{link.id}/remove").status_code == 404
     assert db.session.scalars(select(StoryLink)).all() == [link]
     if audience == "commission":
-        assert 'id="story-links"' not in _text(client.get(f"{_base(c)}/stories/{story.id}"))
+        assert 'id="story-links"' not in f.page_text(client.get(f"{_base(c)}/stories/{story.id}"))
 
 
 def test_a_link_without_a_choice_comes_back_with_the_note_kept(client, place):
     c, p, *_ = place
     story = _story(c, p["teller"])
-    _as(client, p["facilitator"])
+    f.as_person(client, p["facilitator"])
     url = f"{_base(c)}/stories/{story.id}/links"
     response = client.post(url, data={"target": "", "note": "Because of the buses"})
     assert response.status_code == 422
-    html = _text(response)
+    html = f.page_text(response)
     assert "Choose what to link it to." in html and 'value="Because of the buses"' in html
     assert "<h1" in html  # without JavaScript: the whole story page
     htmx = client.post(
         url, data={"target": "", "note": "Because of the buses"}, headers={"HX-Request": "true"}
     )
     assert htmx.status_code == 422
-    assert _text(htmx).lstrip().startswith('<form id="story-link-form"')
-    assert 'value="Because of the buses"' in _text(htmx)
+    assert f.page_text(htmx).lstrip().startswith('<form id="story-link-form"')
+    assert 'value="Because of the buses"' in f.page_text(htmx)
 
 
 def test_a_link_to_something_of_another_commission_is_refused(client, place):
@@ -663,7 +654,7 @@ def test_a_link_to_something_of_another_commission_is_refused(client, place):
     db.session.add(elsewhere)
     db.session.commit()
     story = _story(c, p["teller"])
-    _as(client, p["facilitator"])
+    f.as_person(client, p["facilitator"])
     response = client.post(
         f"{_base(c)}/stories/{story.id}/links", data={"target": f"theme-{elsewhere.id}"}
     )
@@ -691,8 +682,8 @@ def test_the_teller_sees_where_their_story_was_used_and_what_happened(client, pl
     for kind, target in (("commitment", commitment), ("session", session), ("theme", theme)):
         _link(story, kind, target)
 
-    _as(client, p["teller"])
-    page = _text(client.get(f"{_base(c)}/stories/{story.id}"))
+    f.as_person(client, p["teller"])
+    page = f.page_text(client.get(f"{_base(c)}/stories/{story.id}"))
     used = _section(page, "story-used")
     assert EXCERPT in used and "The notes of Stories and tea" in used
     assert "Sam Taylor" in used and "Shown now" in used
@@ -705,16 +696,16 @@ def test_the_teller_sees_where_their_story_was_used_and_what_happened(client, pl
     assert "Stories and tea" in happened and "Getting about" in happened
 
     for role in ("facilitator", "community"):
-        _as(client, p[role])
-        page = _text(client.get(f"{_base(c)}/stories/{story.id}"))
+        f.as_person(client, p[role])
+        page = f.page_text(client.get(f"{_base(c)}/stories/{story.id}"))
         assert 'id="story-used"' not in page and 'id="story-happened"' not in page
 
 
 def test_a_teller_with_nothing_used_yet_is_told_so(client, place):
     c, p, *_ = place
     story = _story(c, p["teller"])
-    _as(client, p["teller"])
-    page = _text(client.get(f"{_base(c)}/stories/{story.id}"))
+    f.as_person(client, p["teller"])
+    page = f.page_text(client.get(f"{_base(c)}/stories/{story.id}"))
     assert "Nobody has quoted it." in page and "Nothing is linked to it yet." in page
 
 
@@ -724,12 +715,12 @@ def test_members_can_flag_a_quote_where_they_see_it_but_its_teller_cannot(client
     quote = _quote(story, session)
     page = f"{_base(c)}/sessions/{session.id}"
     flag = f"{_base(c)}/stories/quotes/{quote.id}/flag?next=/commissions/{c.space.slug}/sessions/{session.id}"
-    _as(client, p["civic"])
-    html = _text(client.get(page))
+    f.as_person(client, p["civic"])
+    html = f.page_text(client.get(page))
     assert "Worried about this quote?" in html and flag.replace("&", "&amp;") in html
     assert client.get(flag).status_code == 200
-    _as(client, p["teller"])
-    assert "Worried about this quote?" not in _text(client.get(page))
+    f.as_person(client, p["teller"])
+    assert "Worried about this quote?" not in f.page_text(client.get(page))
 
 
 @pytest.mark.parametrize("audience,readers", [
@@ -752,8 +743,8 @@ def test_a_proposal_shows_its_quotes_and_the_stories_behind_it(client, place, au
     page = f"/decide/{c.space.slug}/{proposal.id}"
 
     # The proposer quotes the story into their proposal and links it.
-    _as(client, p["facilitator"])
-    form = _text(client.get(f"{_base(c)}/stories/{story.id}/quote"))
+    f.as_person(client, p["facilitator"])
+    form = f.page_text(client.get(f"{_base(c)}/stories/{story.id}/quote"))
     assert f'value="proposal-{proposal.id}"' in form
     assert client.post(f"{_base(c)}/stories/{story.id}/quote", data={
         "excerpt": EXCERPT, "place": f"proposal-{proposal.id}"}).status_code == 303
@@ -762,15 +753,15 @@ def test_a_proposal_shows_its_quotes_and_the_stories_behind_it(client, place, au
     for who in ROLES:
         if who == "stranger":
             continue
-        _as(client, p[who])
-        html = _text(client.get(page))
+        f.as_person(client, p[who])
+        html = f.page_text(client.get(page))
         # Quoting "inside the commission": every member sees the quote on the proposal...
         assert EXCERPT in html, who
         # ...and the story behind it only if they may read the story.
         assert ("Passed from desk to desk" in html) is (who in readers), who
-    _as(client, p["teller"])
+    f.as_person(client, p["teller"])
     client.post(f"{_base(c)}/stories/{story.id}/withdraw")
     for who in ("facilitator", "civic"):
-        _as(client, p[who])
-        html = _text(client.get(page))
+        f.as_person(client, p[who])
+        html = f.page_text(client.get(page))
         assert EXCERPT not in html and "Passed from desk to desk" not in html

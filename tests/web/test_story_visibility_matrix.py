@@ -64,10 +64,6 @@ def people():
     return c, p
 
 
-def _text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def _what_they_see(client, c, story, person) -> dict:
     client.post("/sign-out")
     if person is not None:
@@ -79,15 +75,15 @@ def _what_they_see(client, c, story, person) -> dict:
     download = client.get(f"{base}.csv")
     rows = []
     if download.status_code == 200:
-        rows = list(csv.reader(io.StringIO(_text(download).lstrip("\ufeff"))))[1:]
+        rows = list(csv.reader(io.StringIO(f.page_text(download).lstrip("\ufeff"))))[1:]
     return {
         "codes": (listing.status_code, download.status_code),
-        "listed": TITLE in _text(listing),
+        "listed": TITLE in f.page_text(listing),
         "page": page.status_code,
-        "found": TITLE in _text(found),
+        "found": TITLE in f.page_text(found),
         "rows": [r[:2] for r in rows],
-        "listing": _text(listing),
-        "story_page": _text(page),
+        "listing": f.page_text(listing),
+        "story_page": f.page_text(page),
     }
 
 

@@ -55,16 +55,6 @@ def place():
     return c, p
 
 
-def _as(client, person):
-    client.post("/sign-out")
-    if person is not None:
-        f.sign_in(client, person)
-
-
-def _text(response):
-    return response.get_data(as_text=True)
-
-
 def _base(c):
     return f"/commissions/{c.space.slug}/storybooks"
 
@@ -240,7 +230,7 @@ ALL_QUOTES = [f"Quoted {q} words" for q in ("none", "commission", "public", "hid
 @pytest.mark.parametrize("reader", list(READS))
 def test_each_reader_finds_exactly_what_the_tellers_allow(client, library, reader):
     c, p, books = library
-    _as(client, p[READER[reader]] if READER[reader] else None)
+    f.as_person(client, p[READER[reader]] if READER[reader] else None)
     for i, kind in enumerate(("commission", "public")):
         book = books[kind]
         page = client.get(f"{_base(c)}/{book.id}")
@@ -248,10 +238,10 @@ def test_each_reader_finds_exactly_what_the_tellers_allow(client, library, reade
         expected, expected_quotes = READS[reader][i], QUOTES_READ[reader][i]
         if expected is None:
             assert (page.status_code, pdf.status_code) == (404, 404)
-            assert book.title not in _text(page)
+            assert book.title not in f.page_text(page)
             continue
         assert page.status_code == 200
-        html = _text(page)
+        html = f.page_text(page)
         # The page: these stories, in the storybook's order, each once, and nothing else.
         assert _titles(html) == expected
         for title in ALL_TALES:
@@ -340,7 +330,7 @@ def _shows(client, c, book) -> tuple[set, set]:
     """What the page and the PDF show of the story: its title, its quote (words that are also
     in the story, so counted), the withdrawn line (once or twice)."""
     html, text = (
-        _text(client.get(f"{_base(c)}/{book.id}")),
+        f.page_text(client.get(f"{_base(c)}/{book.id}")),
         _pdf_text(client.get(f"{_base(c)}/{book.id}.pdf")),
     )
     found = []
@@ -358,7 +348,7 @@ def _shows(client, c, book) -> tuple[set, set]:
 @pytest.mark.parametrize("how", ["withdraw", "withdraw_leaving_a_line", "expire", "hide"])
 def test_withdrawal_expiry_and_hiding_take_it_out_at_once(app, client, shared_story, how):
     c, p, story, _quote_, books = shared_story
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     both = ({"story", "quote"}, {"story", "quote"})
     assert _shows(client, c, books["commission"]) == both
     assert _shows(client, c, books["public"]) == both
@@ -382,7 +372,7 @@ def test_withdrawal_expiry_and_hiding_take_it_out_at_once(app, client, shared_st
 
     expected = ({"two lines"},) * 2 if how == "withdraw_leaving_a_line" else (set(), set())
     for reader in (p["owen"], p["sam"], p["jade"], None):
-        _as(client, reader)
+        f.as_person(client, reader)
         for book in books.values():
             if reader is None and book.audience != "public":
                 continue
@@ -393,7 +383,7 @@ def test_a_line_is_left_after_expiry_when_the_teller_asked(client, shared_story)
     c, p, story, _quote_, books = shared_story
     story.expires_on, story.leave_withdrawn_line = local_today() - timedelta(days=1), True
     db.session.commit()
-    _as(client, None)
+    f.as_person(client, None)
     assert _shows(client, c, books["public"]) == ({"two lines"},) * 2
 
 
@@ -409,43 +399,43 @@ def _change(client, c, story, **choices):
             **choices,
         },
     )
-    assert response.status_code == 303, _text(response)[:2000]
+    assert response.status_code == 303, f.page_text(response)[:2000]
 
 
 def test_narrowing_the_audience_takes_it_out_of_a_public_storybook(client, shared_story):
     c, p, story, _quote_, books = shared_story
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     _change(client, c, story, audience="commission")
-    _as(client, None)
+    f.as_person(client, None)
     # The quote still may be shown in public: the teller still allows quoting in public.
     assert _shows(client, c, books["public"]) == ({"quote"}, {"quote"})
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert _shows(client, c, books["commission"]) == ({"story", "quote"}, {"story", "quote"})
     # Narrowed to the teller's own group: out of the commission's storybook too.
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     _change(client, c, story, audience="cohort")
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     assert _shows(client, c, books["commission"]) == ({"quote"}, {"quote"})
 
 
 def test_quotes_follow_the_tellers_quoting_choice_and_hiding(client, shared_story):
     c, p, story, quote, books = shared_story
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     _change(client, c, story, quoting="commission")
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     assert _shows(client, c, books["public"]) == ({"story"}, {"story"})
     assert _shows(client, c, books["commission"]) == ({"story", "quote"}, {"story", "quote"})
 
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     _change(client, c, story, quoting="none")
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     assert _shows(client, c, books["commission"]) == ({"story"}, {"story"})
 
-    _as(client, p["jade"])
+    f.as_person(client, p["jade"])
     _change(client, c, story, quoting="public")
     quote.hidden_at = utcnow()
     db.session.commit()
-    _as(client, p["owen"])
+    f.as_person(client, p["owen"])
     assert _shows(client, c, books["commission"]) == ({"story"}, {"story"})
     assert _shows(client, c, books["public"]) == ({"story"}, {"story"})
 
@@ -455,11 +445,11 @@ def test_quotes_follow_the_tellers_quoting_choice_and_hiding(client, shared_stor
 
 def test_a_member_makes_a_storybook(client, place):
     c, p = place
-    _as(client, p["kim"])
+    f.as_person(client, p["kim"])
     listing = client.get(_base(c))
-    assert listing.status_code == 200 and "Make a storybook" in _text(listing)
+    assert listing.status_code == 200 and "Make a storybook" in f.page_text(listing)
     form = client.get(f"{_base(c)}/new")
-    html = _text(form)
+    html = f.page_text(form)
     assert form.status_code == 200 and "Everyone in the commission" in html
     assert "Anyone, in public" in html and "shows only while its teller" in html
     response = client.post(
@@ -478,7 +468,7 @@ def test_a_member_makes_a_storybook(client, place):
         p["kim"].id,
     )
     assert response.headers["Location"].endswith(f"{_base(c)}/{book.id}")
-    page = _text(client.get(f"{_base(c)}/{book.id}"))
+    page = f.page_text(client.get(f"{_base(c)}/{book.id}"))
     assert "<strong>slowly</strong>" in page and "Add a story" in page
     (entry,) = _audit()
     assert (entry.action, entry.visibility, entry.actor_id) == (
@@ -486,16 +476,16 @@ def test_a_member_makes_a_storybook(client, place):
         "private",
         p["kim"].id,
     )
-    assert "Voices from Northside" in _text(client.get(_base(c)))
+    assert "Voices from Northside" in f.page_text(client.get(_base(c)))
 
 
 def test_a_blank_title_comes_back_next_to_the_field_with_everything_kept(client, place):
     c, p = place
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     data = {"title": "   ", "introduction": "Why we made it", "audience": "public"}
     response = client.post(f"{_base(c)}/new", data=data)
     assert response.status_code == 422
-    html = _text(response)
+    html = f.page_text(response)
     assert re.search(r'id="title-error">.*Give the storybook a title\.', html, re.S)
     assert "Why we made it" in html
     assert re.search(r'<input checked[^>]*value="public"', html)
@@ -503,7 +493,7 @@ def test_a_blank_title_comes_back_next_to_the_field_with_everything_kept(client,
 
     fragment = client.post(f"{_base(c)}/new", data=data, headers={"HX-Request": "true"})
     assert fragment.status_code == 422 and "HX-Request" in fragment.headers["Vary"]
-    html = _text(fragment)
+    html = f.page_text(fragment)
     assert "<html" not in html and 'id="storybook-form"' in html
     assert "Give the storybook a title." in html and "Why we made it" in html
     assert db.session.scalars(select(Storybook)).all() == []
@@ -514,16 +504,16 @@ def test_a_blank_title_comes_back_next_to_the_field_with_everything_kept(client,
         f"{_base(c)}/{book.id}/edit",
         data={"title": "", "introduction": "Kept", "audience": "commission"},
     )
-    assert response.status_code == 422 and "Give the storybook a title." in _text(response)
-    assert "Kept" in _text(response)
+    assert response.status_code == 422 and "Give the storybook a title." in f.page_text(response)
+    assert "Kept" in f.page_text(response)
 
 
 def test_changing_a_storybook(client, place):
     c, p = place
     book = _book(c, p["kim"])
     db.session.commit()
-    _as(client, p["kim"])
-    form = _text(client.get(f"{_base(c)}/{book.id}/edit"))
+    f.as_person(client, p["kim"])
+    form = f.page_text(client.get(f"{_base(c)}/{book.id}/edit"))
     assert "Voices from Northside" in form and "Save changes" in form
     response = client.post(
         f"{_base(c)}/{book.id}/edit",
@@ -554,8 +544,8 @@ def test_a_curator_adds_a_story_that_fits_and_nothing_else(client, place):
     )
     book = _book(c, p["sam"])
     db.session.commit()
-    _as(client, p["sam"])
-    page = _text(client.get(f"{_base(c)}/{book.id}"))
+    f.as_person(client, p["sam"])
+    page = f.page_text(client.get(f"{_base(c)}/{book.id}"))
     options = re.findall(r'<option value="(\d+)"[^>]*>(.*?)</option>', page)
     assert {title for _id, title in options} == {"Fits the commission", "Fits everyone"}
     assert "There is nothing to read" in page
@@ -563,26 +553,26 @@ def test_a_curator_adds_a_story_that_fits_and_nothing_else(client, place):
     for bad in (narrow, draft, gone):
         response = client.post(f"{_base(c)}/{book.id}/stories", data={"story_id": bad.id})
         assert response.status_code == 422
-        assert "can&#39;t go in this storybook now" in _text(response)
-        assert bad.title not in _items(_text(response))
+        assert "can&#39;t go in this storybook now" in f.page_text(response)
+        assert bad.title not in _items(f.page_text(response))
     response = client.post(f"{_base(c)}/{book.id}/stories", data={"story_id": ""})
-    assert response.status_code == 422 and "Choose a story to add." in _text(response)
+    assert response.status_code == 422 and "Choose a story to add." in f.page_text(response)
     fragment = client.post(
         f"{_base(c)}/{book.id}/stories", data={"story_id": ""}, headers={"HX-Request": "true"}
     )
-    assert fragment.status_code == 422 and "<html" not in _text(fragment)
-    assert 'id="add-story-form"' in _text(fragment)
+    assert fragment.status_code == 422 and "<html" not in f.page_text(fragment)
+    assert 'id="add-story-form"' in f.page_text(fragment)
 
     response = client.post(f"{_base(c)}/{book.id}/stories", data={"story_id": fits.id})
     assert response.status_code == 303
-    page = _text(client.get(f"{_base(c)}/{book.id}"))
+    page = f.page_text(client.get(f"{_base(c)}/{book.id}"))
     assert _titles(page) == ["Fits the commission"]
     options = re.findall(r'<option value="(\d+)"[^>]*>(.*?)</option>', page)
     assert [title for _id, title in options] == ["Fits everyone"]  # not twice
     again = client.post(f"{_base(c)}/{book.id}/stories", data={"story_id": fits.id})
     assert again.status_code == 422
     client.post(f"{_base(c)}/{book.id}/stories", data={"story_id": public.id})
-    assert _titles(_text(client.get(f"{_base(c)}/{book.id}"))) == [
+    assert _titles(f.page_text(client.get(f"{_base(c)}/{book.id}"))) == [
         "Fits the commission",
         "Fits everyone",
     ]
@@ -609,23 +599,23 @@ def test_moving_and_taking_out(client, place):
     db.session.commit()
     items = {i.story_id: i.id for i in db.session.scalars(select(StorybookItem))}
 
-    _as(client, p["kim"])  # she made it
-    page = _text(client.get(f"{_base(c)}/{book.id}"))
+    f.as_person(client, p["kim"])  # she made it
+    page = f.page_text(client.get(f"{_base(c)}/{book.id}"))
     assert _titles(page) == ["Story 1", "Story 2", "Story 3"]
     assert "1 item is not shown right now" in page and "Later hidden" not in page
     move = f"{_base(c)}/{book.id}/items/{items[stories[1].id]}/move"
     assert client.post(move, data={"direction": "up"}).status_code == 303
-    assert _titles(_text(client.get(f"{_base(c)}/{book.id}"))) == ["Story 2", "Story 1", "Story 3"]
+    assert _titles(f.page_text(client.get(f"{_base(c)}/{book.id}"))) == ["Story 2", "Story 1", "Story 3"]
     client.post(move, data={"direction": "up"})  # already first: nothing changes
     client.post(
         f"{_base(c)}/{book.id}/items/{items[stories[0].id]}/move", data={"direction": "down"}
     )
-    assert _titles(_text(client.get(f"{_base(c)}/{book.id}"))) == ["Story 2", "Story 3", "Story 1"]
+    assert _titles(f.page_text(client.get(f"{_base(c)}/{book.id}"))) == ["Story 2", "Story 3", "Story 1"]
     assert client.post(move, data={"direction": "sideways"}).status_code == 400
 
     remove = f"{_base(c)}/{book.id}/items/{items[stories[2].id]}/remove"
     assert client.post(remove).status_code == 303
-    assert _titles(_text(client.get(f"{_base(c)}/{book.id}"))) == ["Story 2", "Story 1"]
+    assert _titles(f.page_text(client.get(f"{_base(c)}/{book.id}"))) == ["Story 2", "Story 1"]
     assert client.post(remove).status_code == 404
     # An item left out right now can't be touched: the curator doesn't know it is there.
     left_out = f"{_base(c)}/{book.id}/items/{items[hidden.id]}"
@@ -652,13 +642,13 @@ def test_only_curators_change_a_storybook(client, place):
         ("post", f"{_base(c)}/{book.id}/items/{item.id}/move", {"direction": "down"}),
     ]
     for who in ("jade", "owen", "olu", "rhys"):
-        _as(client, p[who])
+        f.as_person(client, p[who])
         for method, url, data in urls:
             assert getattr(client, method)(url, data=data).status_code == 404, (who, url)
         if who != "rhys":
-            page = _text(client.get(f"{_base(c)}/{book.id}"))
+            page = f.page_text(client.get(f"{_base(c)}/{book.id}"))
             assert "Add a story" not in page and "Take it out" not in page
-    _as(client, None)
+    f.as_person(client, None)
     for method, url, data in urls:
         assert getattr(client, method)(url, data=data).status_code in (302, 404)
     db.session.expire_all()
@@ -666,7 +656,7 @@ def test_only_curators_change_a_storybook(client, place):
     assert len(db.session.scalars(select(StorybookItem)).all()) == 1
 
     # The facilitators look after every storybook.
-    _as(client, p["sam"])
+    f.as_person(client, p["sam"])
     assert (
         client.post(f"{_base(c)}/{book.id}/stories", data={"story_id": other.id}).status_code == 303
     )
@@ -680,34 +670,34 @@ def test_who_can_open_which_storybook(client, place):
     elsewhere = _book(other, p["sam"], title="Elsewhere", audience="public")
     db.session.commit()
     for who in (None, "rhys"):
-        _as(client, p[who] if who else None)
+        f.as_person(client, p[who] if who else None)
         assert client.get(f"{_base(c)}/{inside.id}").status_code == 404
         assert client.get(f"{_base(c)}/{inside.id}.pdf").status_code == 404
         public = client.get(f"{_base(c)}/{outside.id}")
-        assert public.status_code == 200 and "Outside book" in _text(public)
-        assert "Back to storybooks" not in _text(public)  # no commission pages for them
+        assert public.status_code == 200 and "Outside book" in f.page_text(public)
+        assert "Back to storybooks" not in f.page_text(public)  # no commission pages for them
         assert client.get(f"{_base(c)}/{outside.id}.pdf").status_code == 200
         assert client.get(f"{_base(c)}/{elsewhere.id}").status_code == 404  # wrong commission
         assert client.get(f"/commissions/no-such-place/storybooks/{outside.id}").status_code == 404
     assert client.get(_base(c)).status_code == 404  # Rhys: not a member
-    _as(client, None)
+    f.as_person(client, None)
     assert client.get(_base(c)).status_code == 302  # the list: sign in first
     assert client.get(f"{_base(c)}/new").status_code == 302
 
-    _as(client, p["olu"])  # an observer is in the commission
-    listing = _text(client.get(_base(c)))
+    f.as_person(client, p["olu"])  # an observer is in the commission
+    listing = f.page_text(client.get(_base(c)))
     assert "Inside book" in listing and "Outside book" in listing and "Elsewhere" not in listing
     assert client.get(f"{_base(c)}/{inside.id}").status_code == 200
 
 
 def test_the_stories_list_links_to_the_storybooks(client, place):
     c, p = place
-    _as(client, p["jade"])
-    page = _text(client.get(f"/commissions/{c.space.slug}/stories"))
+    f.as_person(client, p["jade"])
+    page = f.page_text(client.get(f"/commissions/{c.space.slug}/stories"))
     assert 'id="storybooks-panel-heading"' in page and "Make the first storybook" in page
     _book(c, p["sam"], title="Our first storybook")
     db.session.commit()
-    page = _text(client.get(f"/commissions/{c.space.slug}/stories"))
+    page = f.page_text(client.get(f"/commissions/{c.space.slug}/stories"))
     assert "Our first storybook" in page and "See all storybooks" in page
 
 
@@ -720,7 +710,7 @@ def test_an_introduction_is_markdown_made_safe(client, place):
         intro="<script>alert(1)</script> [x](javascript:alert(1)) *kind*",
     )
     db.session.commit()
-    html = _text(client.get(f"{_base(c)}/{book.id}"))
+    html = f.page_text(client.get(f"{_base(c)}/{book.id}"))
     assert "<script>alert" not in html and 'href="javascript' not in html
     assert "<em>kind</em>" in html
     assert "kind" in _pdf_text(client.get(f"{_base(c)}/{book.id}.pdf"))
@@ -763,9 +753,9 @@ def test_a_withdrawn_line_appears_only_where_the_story_had_been_seen(
         add_to_storybook(book, quote=quote, added_by=p["sam"])
     story.status, story.withdrawn_at, story.leave_withdrawn_line = "withdrawn", utcnow(), True
     db.session.commit()
-    _as(client, None)
-    assert _text(client.get(f"{_base(c)}/{books['public'].id}")).count(WITHDRAWN_LINE) == (
+    f.as_person(client, None)
+    assert f.page_text(client.get(f"{_base(c)}/{books['public'].id}")).count(WITHDRAWN_LINE) == (
         public_lines)
-    _as(client, p["owen"])
-    assert _text(client.get(f"{_base(c)}/{books['commission'].id}")).count(WITHDRAWN_LINE) == (
+    f.as_person(client, p["owen"])
+    assert f.page_text(client.get(f"{_base(c)}/{books['commission'].id}")).count(WITHDRAWN_LINE) == (
         commission_lines)
