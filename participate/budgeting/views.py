@@ -126,6 +126,7 @@ def render_form_errors(
 
 # Their routes register on ``bp`` when imported.
 from participate.budgeting import (  # noqa: E402, F401
+    home,
     paper,
     projects,
     results,

@@ -202,3 +202,21 @@ def axe(page, where: str | None = None) -> list[dict]:
                 lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
         pytest.fail("\n".join(lines), pytrace=False)
     return violations
+
+
+@pytest.fixture
+def rhys_in_english(live_server):
+    """The demo's Rhys reads the site in Welsh; tests that read his pages in English switch
+    him to English first."""
+    from sqlalchemy import update
+
+    from participate.accounts.models import Person
+    from participate.extensions import db
+
+    with live_server.app.app_context():
+        db.session.execute(
+            update(Person).where(Person.email == "resident@porthaven.example").values(language="en")
+        )
+        db.session.commit()
+        db.session.remove()
+    return live_server

@@ -15,7 +15,8 @@ SPACES = [COMMISSION, FUND, TENANTS]
 MANAGE = [f"{s}/{what}" for s in SPACES for what in ("people/new", "invite")]
 ORGANISATIONS = ["/organisations/porthaven-council", "/organisations/northside-community-hub"]
 ADMIN = ["/admin/", "/admin/audit/"]
-EVERY_PAGE = ["/", "/profile", *SPACES, *MANAGE, *ORGANISATIONS, *ADMIN]
+PAPER = "/rounds/northside-neighbourhood-fund/paper/"  # the round's officers and facilitators
+EVERY_PAGE = ["/", "/profile", *SPACES, *MANAGE, *ORGANISATIONS, *ADMIN, PAPER]
 EVERYONE = ["/", "/profile", FUND, *ORGANISATIONS]
 
 # role -> (email name, things to do on the home page as (words, link), pages they can reach)
@@ -27,7 +28,9 @@ ROLES = {
     ], EVERY_PAGE),
     "council officer": ("officer", [
         ("See the spaces Porthaven Council hosts", "/organisations/porthaven-council"),
-    ], EVERYONE),
+        ("Check paper ballots someone else typed in for Northside Neighbourhood Fund 2026",
+         PAPER),
+    ], [*EVERYONE, PAPER]),
     "finance approver": ("finance", [
         ("See the spaces Porthaven Council hosts", "/organisations/porthaven-council"),
     ], EVERYONE),
@@ -38,7 +41,8 @@ ROLES = {
         ("Invite people to Porthaven Poverty Truth Commission by email", f"{COMMISSION}/invite"),
         ("Add someone to Northside Tenants' Group who has no email", f"{TENANTS}/people/new"),
     ], [*EVERYONE, COMMISSION, TENANTS, f"{COMMISSION}/people/new", f"{COMMISSION}/invite",
-        f"{TENANTS}/people/new", f"{TENANTS}/invite"]),
+        f"{TENANTS}/people/new", f"{TENANTS}/invite", f"{FUND}/people/new", f"{FUND}/invite",
+        PAPER]),
     "community commissioner": ("community", [
         ("Meet the people in Porthaven Poverty Truth Commission", COMMISSION),
         ("Meet the people in Northside Neighbourhood Fund", FUND),
@@ -54,6 +58,7 @@ ROLES = {
     ], EVERYONE),
     "resident": ("resident", [
         ("Meet the people in Northside Neighbourhood Fund", FUND),
+        ("Vote in Northside Neighbourhood Fund 2026", "/rounds/northside-neighbourhood-fund/vote/"),
     ], EVERYONE),
 }
 

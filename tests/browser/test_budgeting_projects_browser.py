@@ -127,7 +127,7 @@ def _repair_cafe(page) -> str:
 
 
 def test_a_resident_suggests_comments_and_replies_and_an_officer_checks(
-    make_context, ideas_open, tmp_path
+    make_context, ideas_open, rhys_in_english, tmp_path
 ):
     rhys = _person(make_context, "resident@porthaven.example", viewport=PHONE)
     url = _suggest(rhys, "Planters at the bus stop", _fits, _picture(tmp_path / "stop.png"))
@@ -177,7 +177,7 @@ def test_a_resident_suggests_comments_and_replies_and_an_officer_checks(
     _fits(rhys, "a checked project with the author's reply")
 
 
-def test_the_same_path_works_without_javascript(make_context, ideas_open):
+def test_the_same_path_works_without_javascript(make_context, ideas_open, rhys_in_english):
     off = {"java_script_enabled": False}
     rhys = _person(make_context, "resident@porthaven.example", **off)
     url = _suggest(rhys, "Planters without scripts", lambda page, where: None)

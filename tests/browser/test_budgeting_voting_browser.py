@@ -31,7 +31,9 @@ def _person(make_context, email: str, js: bool):
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
-def test_rhys_votes_and_changes_his_vote_sam_enters_paper_and_priya_checks(make_context, js):
+def test_rhys_votes_and_changes_his_vote_sam_enters_paper_and_priya_checks(
+    make_context, rhys_in_english, js
+):
     check = axe if js else (lambda page, where: None)  # axe runs in the page: JS only
 
     # --- Rhys votes online ---
