@@ -158,6 +158,7 @@ def export_pb(grant_round: GrantRound, pot: Pot | None = None) -> str:
     """One pot of a round as a pabulib file, with new random voter ids. Paper ballots not
     yet checked by a second person are left out, as they are from the count."""
     from participate.budgeting.counting import counts
+
     pot = pot or grant_round.pots[0]
     projects = {p.id: p for p in pot.projects if p.status in ("feasible", "proposed")}
     meta = dict(grant_round.imported_meta or {})

@@ -99,9 +99,7 @@ def pot_result(pot: Pot, rnd: GrantRound, result: Result | None) -> PotResult:
         overrides=latest,
     )
     ballots = outcome.get("ballots") or (figures or {}).get("ballots")
-    people = _people(
-        [o.by_id for o in overrides] + [result.counted_by_id, result.published_by_id]
-    )
+    people = _people([o.by_id for o in overrides] + [result.counted_by_id, result.published_by_id])
     return PotResult(
         pot,
         result,

@@ -81,8 +81,7 @@ def test_a_round_runs_from_its_start_to_results_that_explain_every_project(
 
     # Residents suggest ideas.
     residents = {
-        email: _person(make_context, email)
-        for email in {who for who, _cost, _ok in IDEAS.values()}
+        email: _person(make_context, email) for email in {who for who, _cost, _ok in IDEAS.values()}
     }
     for title, (who, cost, _ok) in IDEAS.items():
         _suggest(residents[who], title, cost)

@@ -33,14 +33,15 @@ def test_a_file_comes_in_as_a_finished_round_and_goes_out_the_same(app):
     assert not voter_keys & {v["voter_id"] for v in original.votes}  # ids replaced
     result = db.session.scalars(select(Result)).one()
     assert sorted(result.outcome["selected"], key=tally.id_order) == sorted(
-        original.selected, key=tally.id_order)
+        original.selected, key=tally.id_order
+    )
 
     out = pabulib.parse(exchange.export_pb(grant_round))
     assert out.meta["budget"] == original.meta["budget"] and out.meta["rule"] == "equalshares/add1"
-    assert sorted(out.selected, key=tally.id_order) == sorted(original.selected,
-                                                              key=tally.id_order)
+    assert sorted(out.selected, key=tally.id_order) == sorted(original.selected, key=tally.id_order)
     assert sorted(sorted(out.ballot(v)) for v in out.votes) == sorted(
-        sorted(original.ballot(v)) for v in original.votes)
+        sorted(original.ballot(v)) for v in original.votes
+    )
     assert not {v["voter_id"] for v in out.votes} & {v["voter_id"] for v in original.votes}
     again = tally.count(out.election(), "mes-add1")
     assert sorted(again.selected) == sorted(result.outcome["selected"])
@@ -58,8 +59,7 @@ def test_cumulative_points_survive_the_round_trip(app):
 
 def test_the_commands_import_and_export_and_a_bad_file_changes_nothing(app, tmp_path):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["budgeting", "import-pb",
-                                 str(DATA / "Netherlands_Assen_2024.pb")])
+    result = runner.invoke(args=["budgeting", "import-pb", str(DATA / "Netherlands_Assen_2024.pb")])
     assert result.exit_code == 0, result.output
     round_id = json.loads(result.output.strip().splitlines()[-1])["round_id"]
     target = tmp_path / "out.pb"
@@ -68,8 +68,13 @@ def test_the_commands_import_and_export_and_a_bad_file_changes_nothing(app, tmp_
 
     rounds, ballots = _count(GrantRound), _count(Ballot)
     bad = tmp_path / "bad.pb"
-    bad.write_text((DATA / "Netherlands_Assen_2024.pb").read_text(encoding="utf-8")
-                   .replace("vote\n", "vote\n", 1) + "oops;99,98\n", encoding="utf-8")
+    bad.write_text(
+        (DATA / "Netherlands_Assen_2024.pb")
+        .read_text(encoding="utf-8")
+        .replace("vote\n", "vote\n", 1)
+        + "oops;99,98\n",
+        encoding="utf-8",
+    )
     failed = runner.invoke(args=["budgeting", "import-pb", str(bad)])
     assert failed.exit_code != 0 and "line" in failed.output and "unknown project" in failed.output
     db.session.expire_all()

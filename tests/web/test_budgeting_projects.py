@@ -468,7 +468,9 @@ def test_an_officer_says_it_cannot_go_ahead_with_a_reason_everyone_sees(client, 
     f.as_person(client, people["officer"])
     assert "Check this idea" in f.page_text(client.get(_page(rnd, trees)))
     missing = client.post(url, data={"verdict": "not_feasible", "reason": ""})
-    assert missing.status_code == 422 and "Say why, so the author understands." in f.page_text(missing)
+    assert missing.status_code == 422 and "Say why, so the author understands." in f.page_text(
+        missing
+    )
     done = client.post(
         url, data={"verdict": "not_feasible", "reason": "Mill Lane is a private road."}
     )

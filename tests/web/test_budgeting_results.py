@@ -149,7 +149,9 @@ def test_an_officer_counts_checks_and_publishes_and_residents_see_it_only_then(c
     f.as_person(client, pb.people.officer)
     assert client.post(_url(pb, "publish")).status_code == 303
     [result] = _results(pb.pot.id)
-    assert result.published and result.published_by_id == pb.people.officer.id and result.published_at
+    assert (
+        result.published and result.published_by_id == pb.people.officer.id and result.published_at
+    )
     assert (
         db.session.scalar(
             select(func.count())

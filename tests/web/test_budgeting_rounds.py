@@ -342,7 +342,9 @@ def test_members_of_a_group_of_the_council_can_be_the_voters(client, people):
         == 303
     )
     assert _fresh(rnd).members_space_id == group.id
-    assert "Members of Northside Youth Forum" in f.page_text(client.get(f"/rounds/{rnd.space.slug}/"))
+    assert "Members of Northside Youth Forum" in f.page_text(
+        client.get(f"/rounds/{rnd.space.slug}/")
+    )
 
 
 def test_the_ballot_and_the_rule_are_fixed_once_voting_opens(client, people):

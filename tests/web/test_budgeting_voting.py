@@ -256,7 +256,11 @@ def test_knapsack_over_the_budget_and_under_the_least_spend(client, world):
     response = _vote(client, rnd, whole, p["benches"], p["fridge"], p["crossing"])
     assert response.status_code == 422
     assert "Your choices cost £12,000, more than the £10,000 there is." in f.page_text(response)
-    assert _checked_ids(f.page_text(response)) == {p["benches"].id, p["fridge"].id, p["crossing"].id}
+    assert _checked_ids(f.page_text(response)) == {
+        p["benches"].id,
+        p["fridge"].id,
+        p["crossing"].id,
+    }
     response = _vote(client, rnd, whole, p["fridge"])
     assert response.status_code == 422
     assert "Your choices cost £3,000; choose at least £5,000 worth." in f.page_text(response)
@@ -293,7 +297,9 @@ def test_cumulative_over_the_points_and_not_a_number_keep_what_was_typed(client,
     db.session.commit()
     whole = rnd.pots[0]
     f.as_person(client, people["rhys"])
-    assert "You have 10 points to share out." in f.page_text(client.get(_url(rnd, f"vote/{whole.id}")))
+    assert "You have 10 points to share out." in f.page_text(
+        client.get(_url(rnd, f"vote/{whole.id}"))
+    )
     fields = {f"points-{p['benches'].id}": "7", f"points-{p['fridge'].id}": "5"}
     response = client.post(_url(rnd, f"vote/{whole.id}"), data={**fields, **DECLARED})
     assert response.status_code == 422
@@ -417,7 +423,9 @@ def test_a_facilitator_acting_for_someone_votes_as_them(client, world):
     [ballot] = _ballots(whole.id)
     assert ballot.voter_key == f"person:{rhys.id}" and ballot.person_id == rhys.id
     assert ballot.source == "assisted" and ballot.recorded_by_id == sam.id
-    assert "The vote for Rhys is saved" in f.page_text(client.get(_url(rnd, f"vote/{whole.id}/saved")))
+    assert "The vote for Rhys is saved" in f.page_text(
+        client.get(_url(rnd, f"vote/{whole.id}/saved"))
+    )
     entry = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "budgeting.ballot_cast")
     ).one()
@@ -523,7 +531,9 @@ def test_a_paper_batch_is_entered_checked_by_someone_else_and_then_counts(client
     # The enterer cannot check their own batch.
     response = client.post(_url(rnd, f"paper/{batch.id}/check"))
     assert response.status_code == 303
-    assert "Someone else must check this batch." in f.page_text(client.get(response.headers["Location"]))
+    assert "Someone else must check this batch." in f.page_text(
+        client.get(response.headers["Location"])
+    )
     db.session.expire_all()
     assert db.session.get(PaperBatch, batch.id).checked_by_id is None
 
