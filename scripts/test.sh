@@ -7,12 +7,12 @@
 # migrations build an empty SQLite database and match the models, then pytest on SQLite.
 # With CI=true or --postgres, also: install/start PostgreSQL (loopback only), the same migration
 # check on a scratch PostgreSQL database, and pytest once more on PostgreSQL
-# (TEST_DATABASE_URL=postgresql://app:app@127.0.0.1:5432/postgres); then the browser tests run
-# on PostgreSQL only.
+# (TEST_DATABASE_URL=postgresql://app:app@127.0.0.1:5432/postgres) at the same time as the
+# SQLite one; the browser tests run on PostgreSQL only.
 #
 # Exits non-zero if any step fails, or if pytest collected no tests.
 # Other arguments go to pytest, e.g.  bash scripts/test.sh -x -k budgeting
-# Environment: PYTEST_TIMEOUT (seconds per pytest run under CI, default 900),
+# Environment: PYTEST_TIMEOUT (seconds per pytest run under CI, default 1800),
 #              SKIP_DB_CHECK=1 skips `flask db check` (models vs migrations),
 #              PG_CLUSTER=VERSION/NAME picks the PostgreSQL cluster (default: the first listed).
 set -euo pipefail
@@ -161,23 +161,34 @@ run_pytest() {  # run_pytest LABEL MARKS [VAR=value...]   (MARKS: a -m expressio
   local wrap=() rc=0 select=()
   [ -n "$marks" ] && select=(-m "$marks")
   if [ "${CI:-}" = "true" ] && command -v timeout >/dev/null 2>&1; then
-    wrap=(timeout --kill-after=30 "${PYTEST_TIMEOUT:-900}")
+    wrap=(timeout --kill-after=30 "${PYTEST_TIMEOUT:-1800}")
   fi
   say "pytest on $label"
   env "$@" "${wrap[@]}" .venv/bin/python -m pytest "${select[@]}" "${PYTEST_ARGS[@]}" || rc=$?
   case "$rc" in
     0) say "pytest on $label: passed" ;;
     5) fail "pytest on $label collected no tests" ;;
-    124|137) fail "pytest on $label took longer than ${PYTEST_TIMEOUT:-900}s and was stopped" ;;
+    124|137) fail "pytest on $label took longer than ${PYTEST_TIMEOUT:-1800}s and was stopped" ;;
     *) fail "pytest on $label (exit code $rc)" ;;
   esac
 }
 
 if [ "$POSTGRES" = "1" ]; then
   # The browser tests drive the same pages as the web tests, so they run once, on
-  # PostgreSQL (the production engine); everything else runs on both.
-  run_pytest SQLite "not browser" -u TEST_DATABASE_URL
+  # PostgreSQL (the production engine); everything else runs on both. The SQLite run goes on
+  # beside the PostgreSQL one (PostgreSQL spends much of its time waiting on the disk, so the
+  # two share two cores well; the browser tests come last, after the SQLite run is done).
+  # Its output is printed when it ends.
+  sqlite_log="$SCRATCH/pytest-sqlite.log"
+  (run_pytest SQLite "not browser" -u TEST_DATABASE_URL; [ "${#FAILED[@]}" -eq 0 ]) \
+    >"$sqlite_log" 2>&1 &
+  sqlite_pid=$!
   run_pytest PostgreSQL "" TEST_DATABASE_URL="postgresql://app:app@127.0.0.1:$PG_PORT/postgres"
+  sqlite_ok=1
+  wait "$sqlite_pid" || sqlite_ok=0
+  say "pytest on SQLite, which ran beside PostgreSQL:"
+  cat "$sqlite_log"
+  [ "$sqlite_ok" = 1 ] || fail "pytest on SQLite (its output is above)"
 else
   # Without --postgres a TEST_DATABASE_URL already in the environment is used as it is.
   if [ -n "${TEST_DATABASE_URL:-}" ]; then run_pytest TEST_DATABASE_URL ""
