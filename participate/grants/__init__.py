@@ -1,0 +1,1 @@
+"""Small-grant ledgers (issue 8): so far only the double-entry core, ``ledger.py``."""
