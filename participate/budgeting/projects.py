@@ -43,6 +43,7 @@ from participate.budgeting.models import (
 )
 from participate.budgeting.views import (
     allow,
+    area_words,
     bp,
     load_pot,
     load_project,
@@ -110,10 +111,6 @@ def _comment_counts(project_ids) -> dict[int, int]:
         .group_by(ProjectComment.project_id)
     )
     return dict(rows.all())
-
-
-def _area(rnd: GrantRound) -> str:
-    return rnd.area_name or _("the area")
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -187,7 +184,7 @@ def _project_form(rnd: GrantRound, project: BudgetProject | None, formdata=True)
             ]
         )
     if project is None and rules.needs_declaration(rnd, rnd.who_proposes):
-        form.declaration.label.text = _("I live, work or study in %(area)s", area=_area(rnd))
+        form.declaration.label.text = _("I live, work or study in %(area)s", area=area_words(rnd))
     else:
         del form.declaration
     return form
@@ -263,7 +260,7 @@ def _form_page(rnd: GrantRound, form, project: BudgetProject | None, status: int
         tab="projects",
         form=form,
         project=project,
-        area=_area(rnd),
+        area=area_words(rnd),
     )
 
 
@@ -441,12 +438,7 @@ def _page_context(rnd: GrantRound, project: BudgetProject, **forms) -> dict:
         "merged_in": merged_in,
         "partners": _partners([project.id]).get(project.id, []),
         "comments": comments,
-        "may_see_words": {
-            c.id: c.hidden_at is None
-            or may_moderate
-            or (person is not None and c.author_id == person.id)
-            for c in comments
-        },
+        "may_see_words": {c.id: rules.sees_comment_words(person, c, rnd) for c in comments},
         "may_moderate": may_moderate,
         "may_comment": rules.can_comment(acting, rnd),
         "comment_form": forms.get("comment_form") or CommentForm(formdata=None),

@@ -413,6 +413,14 @@ def can_hide_comment(person, rnd) -> bool:
     return manages(person, rnd) or facilitates(person, rnd)
 
 
+def sees_comment_words(person, comment, rnd) -> bool:
+    """A hidden comment's words stay readable by its author and by those who may hide
+    comments; everyone else sees only that it was hidden, and why."""
+    if comment.hidden_at is None:
+        return True
+    return can_hide_comment(person, rnd) or (person is not None and comment.author_id == person.id)
+
+
 OFFERABLE = ("proposed", "feasible")
 
 

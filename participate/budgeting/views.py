@@ -70,6 +70,11 @@ def allow(permitted: bool) -> None:
         abort(404)
 
 
+def area_words(rnd: GrantRound) -> str:
+    """The round's area as people say it: its name, or "the area"."""
+    return rnd.area_name or _("the area")
+
+
 def add_problems(form, problems: list[rules.Problem]) -> bool:
     """Put each rule problem next to its field (translated); ``True`` when there were any.
     Problems without a field go to ``form.form_errors`` and show at the top."""

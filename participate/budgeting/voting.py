@@ -26,6 +26,7 @@ from participate.budgeting.models import GrantRound, Pot
 from participate.budgeting.views import (
     add_problems,
     allow,
+    area_words,
     bp,
     load_pot,
     load_round,
@@ -73,18 +74,14 @@ def refusal(person, rnd: GrantRound) -> str | None:
     return _("Only members of %(group)s can vote in this round.", group=group.name)
 
 
-def _area(rnd: GrantRound) -> str:
-    return rnd.area_name or _("the area")
-
-
 def _declaration_labels(form: BallotForm, rnd: GrantRound, name: str | None) -> None:
     """Name the area, the age and (when someone is helped) the voter in the declaration."""
     if name is None:
-        form.declare_area.label.text = _("I live, work or study in %(area)s", area=_area(rnd))
+        form.declare_area.label.text = _("I live, work or study in %(area)s", area=area_words(rnd))
         form.declare_age.label.text = _("I am %(n)s or older", n=rnd.vote_age_from)
     else:
         form.declare_area.label.text = _(
-            "%(name)s lives, works or studies in %(area)s", name=name, area=_area(rnd)
+            "%(name)s lives, works or studies in %(area)s", name=name, area=area_words(rnd)
         )
         form.declare_age.label.text = _(
             "%(name)s is %(n)s or older", name=name, n=rnd.vote_age_from
@@ -243,7 +240,7 @@ def vote(slug: str):
         helped=person if helper is not None and person.id != helper.id else None,
         may_assist=rules.can_assist_voter(helper, rnd, today()),
         who_votes=rules.WHO_VOTES[rnd.who_votes],
-        area=_area(rnd),
+        area=area_words(rnd),
         last_day=rnd.results_from - timedelta(days=1) if rnd.results_from else None,
     )
 

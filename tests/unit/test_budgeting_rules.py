@@ -556,3 +556,13 @@ def test_a_second_person_checks_a_paper_batch():
 )
 def test_results_are_seen_once_published_or_by_those_running_the_round(published, role, sees):
     assert rules.results_visible(PEOPLE[role], round_("results"), published) is sees
+
+
+def test_a_hidden_comments_words_stay_with_its_author_and_those_who_may_hide_it():
+    rnd = round_("ideas")
+    shown = NS(hidden_at=None, author_id=PEOPLE["resident"].id)
+    hidden = NS(hidden_at=date(2026, 5, 1), author_id=PEOPLE["resident"].id)
+    for who in PEOPLE:
+        assert rules.sees_comment_words(PEOPLE[who], shown, rnd)
+    readers = {who for who in PEOPLE if rules.sees_comment_words(PEOPLE[who], hidden, rnd)}
+    assert readers == {"resident", "officer", "admin", "facilitator"}
