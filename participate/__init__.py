@@ -56,6 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.budgeting import views as budgeting_views
     from participate.commissions import views as commission_views
     from participate.decisions import views as decision_views
+    from participate.grants import views as grant_views
     from participate.web import views as web_views
 
     app.register_blueprint(web_views.bp)
@@ -67,6 +68,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(decision_views.bp)
     app.register_blueprint(decision_views.public_bp)
     app.register_blueprint(budgeting_views.bp)
+    app.register_blueprint(grant_views.bp)
     auth.init_app(app)
 
     from participate import demo

@@ -135,3 +135,32 @@ def as_person(client, p: Person | None):
 
 def page_text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def fund(total: int = 1_000_000, *, organisation_: Organisation | None = None,
+         officer: Person | None = None, status: str = "open", **settings):
+    """An open fund of ``total`` pence (the money already in), set up by ``officer`` (a new
+    council officer of ``organisation_`` when not given). ``fund.space`` holds its panel."""
+    from datetime import date
+
+    from participate.grants import steps
+
+    org = organisation_ or organisation()
+    if officer is None:
+        officer = person("Fund Officer")
+        member(officer, org, "council_officer")
+    settings.setdefault("ends_on", date(2030, 3, 31))
+    f = steps.create_fund(org, settings.pop("name", "Community Chest"), by=officer,
+                          total=total, status=status, **settings)
+    db.session.flush()
+    return f
+
+
+def application(f, applicant: Person | None = None, amount: int = 100_000, **fields):
+    """An application to fund ``f`` for ``amount`` pence (a new applicant when not given)."""
+    from participate.grants import steps
+
+    fields.setdefault("title", "Saturday breakfast club")
+    fields.setdefault("what", "Breakfast and games for families on Saturday mornings.")
+    fields.setdefault("recipient_name", "Northside Families Group")
+    return steps.apply(f, applicant or person("Applicant"), amount_requested=amount, **fields)

@@ -18,10 +18,11 @@ parameters travel with them as a ``Problem``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from participate.accounts.rules import active_memberships, role_in_space
+from participate.problems import Problem  # noqa: F401 - rules.Problem for the views
 from participate.text import N_
 
 # --- phases ----------------------------------------------------------------------------------
@@ -155,14 +156,7 @@ def ideas_open(rnd, today: date) -> bool:
     return rnd.feasibility_from is None or today < rnd.feasibility_from
 
 
-# --- problems --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str  # the form field it belongs next to ("" for the whole form)
-    message: str  # marked with N_, translated where shown
-    params: Mapping[str, object] = field(default_factory=dict)
+# --- problems (``Problem`` is shared by every feature: ``participate.problems``) -------------
 
 
 def phase_date_problems(dates: Mapping[str, date | None]) -> list[Problem]:

@@ -19,6 +19,7 @@ from participate.budgeting import rules
 from participate.budgeting.models import BudgetProject, GrantRound, Pot
 from participate.clock import local_today
 from participate.extensions import db
+from participate.problems import add_problems  # noqa: F401 - the round pages import it here
 from participate.web.htmx import form_errors
 
 bp = Blueprint("budgeting", __name__, url_prefix="/rounds")
@@ -73,20 +74,6 @@ def allow(permitted: bool) -> None:
 def area_words(rnd: GrantRound) -> str:
     """The round's area as people say it: its name, or "the area"."""
     return rnd.area_name or _("the area")
-
-
-def add_problems(form, problems: list[rules.Problem]) -> bool:
-    """Put each rule problem next to its field (translated); ``True`` when there were any.
-    Problems without a field go to ``form.form_errors`` and show at the top."""
-    for problem in problems:
-        message = _(problem.message, **problem.params)
-        target = getattr(form, problem.field, None) if problem.field else None
-        if target is not None:
-            target.errors = [*target.errors, message]
-        else:
-            form.form_errors.append(message)
-    form._errors = None  # WTForms caches ``form.errors``; let it gather these too
-    return bool(problems)
 
 
 def _round_context(rnd: GrantRound, tab: str, context: dict) -> dict:

@@ -1,0 +1,105 @@
+"""Fund and grant pages: the blueprint, loading a fund or a grant (404 for anyone who may not
+know it exists), and rendering inside the fund's layout.
+
+The pages live in ``funds`` (setting up, the public fund page, the register), ``applying``
+(the application form), ``deciding`` (declarations, panel views, consent rounds, awards from
+residents' votes), ``paying`` (the offer, tranches, approvals, returns, cancelling, the
+ledger), ``during`` (spend updates, contact log, reallocations) and ``closing`` (report,
+review, conversation, letter, comments, outstanding issues, signatures). Every decision is
+asked of ``grants.rules``; every movement of money goes through ``grants.books``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+
+from participate.accounts.models import Space
+from participate.clock import local_today
+from participate.extensions import db
+from participate.grants import books, rules
+from participate.grants.models import Fund, Grant
+from participate.problems import add_problems  # noqa: F401 - the grant pages import it here
+from participate.web.htmx import form_errors
+
+bp = Blueprint("grants", __name__, url_prefix="/funds")
+
+
+def viewer():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def today():
+    return local_today()
+
+
+def allow(permitted: bool) -> None:
+    """Stop here with 404 unless ``permitted``: a person learns nothing from a refusal."""
+    if not permitted:
+        abort(404)
+
+
+def load_fund(slug: str) -> Fund:
+    fund = db.session.scalar(
+        select(Fund).join(Space, Fund.space_id == Space.id).where(Space.slug == slug)
+    )
+    if fund is None or not rules.can_view_fund(viewer(), fund):
+        abort(404)
+    return fund
+
+
+def load_grant(slug: str, number: int) -> Grant:
+    """A grant the viewer may see (the people who run the fund, its panel and finance
+    approvers, and the grantee); 404 for everyone else."""
+    fund = load_fund(slug)
+    grant = db.session.scalar(select(Grant).where(Grant.fund_id == fund.id, Grant.number == number))
+    if grant is None or not rules.can_view_grant(viewer(), grant):
+        abort(404)
+    return grant
+
+
+def _fund_context(fund: Fund, tab: str, context: dict) -> dict:
+    person = viewer()
+    return {
+        **context,
+        "fund": fund,
+        "space": fund.space,
+        "tab": tab,
+        "today": today(),
+        "manages": rules.manages(person, fund),
+        "sees_applications": rules.sees_applications(person, fund),
+        "sees_register": rules.sees_register(person, fund),
+        "STATUS_LABELS": rules.STATUS_LABELS,
+        "FUND_STATUS_LABELS": rules.FUND_STATUS_LABELS,
+    }
+
+
+def render(template: str, fund: Fund, status: int = 200, tab: str = "", **context):
+    """A fund page inside the fund's layout (its name, status and tabs)."""
+    return render_template(template, **_fund_context(fund, tab, context)), status
+
+
+def render_fund_block(
+    template: str, fund: Fund, block: str, status: int = 200, tab: str = "", **context
+):
+    """One block of a fund page, for htmx to swap in place."""
+    response = make_response(
+        render_block(template, block, **_fund_context(fund, tab, context)), status
+    )
+    response.vary.add("HX-Request")
+    return response
+
+
+def render_form_errors(
+    template: str, fund: Fund, block: str, target_id: str, tab: str = "", **context
+):
+    """A fund's form that did not validate: 422 with the whole page, or for htmx just the
+    form (``block``, swapped into ``#target_id``)."""
+    return form_errors(template, block, target_id, **_fund_context(fund, tab, context))
+
+
+def grant_context(grant: Grant) -> dict:
+    """What every grant page shows in its header: the money so far, and the grant's status."""
+    return {"grant": grant, "money": books.grant_money(grant)}
