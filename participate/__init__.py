@@ -74,8 +74,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate import demo
     from participate.accounts.cli import accounts_cli
     from participate.budgeting.cli import budgeting_cli
+    from participate.grants.cli import grants_cli
 
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(budgeting_cli)
+    app.cli.add_command(grants_cli)
     return app

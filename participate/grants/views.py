@@ -71,6 +71,7 @@ def _fund_context(fund: Fund, tab: str, context: dict) -> dict:
         "manages": rules.manages(person, fund),
         "sees_applications": rules.sees_applications(person, fund),
         "sees_register": rules.sees_register(person, fund),
+        "sees_ledger": rules.can_reverse(person, fund),
         "STATUS_LABELS": rules.STATUS_LABELS,
         "FUND_STATUS_LABELS": rules.FUND_STATUS_LABELS,
     }
@@ -100,6 +101,47 @@ def render_form_errors(
     return form_errors(template, block, target_id, **_fund_context(fund, tab, context))
 
 
-def grant_context(grant: Grant) -> dict:
-    """What every grant page shows in its header: the money so far, and the grant's status."""
-    return {"grant": grant, "money": books.grant_money(grant)}
+def render_grant(template: str, grant: Grant, grant_tab: str, status: int = 200, **context):
+    """A grant page inside the grant's layout (``templates/grants/_grant.html``): its title,
+    status, the money so far and its tabs, within the fund's layout."""
+    return render(
+        template,
+        grant.fund,
+        status,
+        tab="applications",
+        grant=grant,
+        grant_tab=grant_tab,
+        grant_money=books.grant_money(grant),
+        is_grantee=rules.is_grantee(viewer(), grant),
+        **context,
+    )
+
+
+def grant_form_errors(
+    template: str, grant: Grant, grant_tab: str, block: str, target_id: str, **context
+):
+    """A grant page's form that did not validate (see ``render_form_errors``)."""
+    return render_form_errors(
+        template,
+        grant.fund,
+        block,
+        target_id,
+        tab="applications",
+        grant=grant,
+        grant_tab=grant_tab,
+        grant_money=books.grant_money(grant),
+        is_grantee=rules.is_grantee(viewer(), grant),
+        **context,
+    )
+
+
+# Their routes register on ``bp`` when imported.
+from participate.grants import (  # noqa: E402, F401
+    applying,
+    closing,
+    deciding,
+    during,
+    funds,
+    home,
+    paying,
+)

@@ -1,0 +1,1 @@
+"""The forms of the fund and grant pages, one module per part."""
