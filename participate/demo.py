@@ -15,6 +15,7 @@ from participate.clock import local_today
 from participate.commissions import demo as commission_demo
 from participate.decisions import demo as decision_demo
 from participate.extensions import db
+from participate.grants import demo as grants_demo
 from participate.stories import demo as story_demo
 
 DEMO_PASSWORD = "porthaven-demo"  # noqa: S105 - documented demo password, not a secret
@@ -165,6 +166,11 @@ def load() -> bool:
     budgeting_demo.load(
         council,
         fund,
+        {**people, "dot": dot, "kayleigh": kayleigh, "bernie": bernie, "helen": helen},
+        local_today(),
+    )
+    grants_demo.load(
+        council,
         {**people, "dot": dot, "kayleigh": kayleigh, "bernie": bernie, "helen": helen},
         local_today(),
     )
