@@ -184,6 +184,8 @@ def reverse(tx: LedgerTransaction, *, memo: str, by=None) -> LedgerTransaction:
     """Undo ``tx`` with a transaction that points at it (each is reversed at most once)."""
     if tx.kind == "reversal":
         raise LedgerRefused("a correction is not corrected again: make a new movement")
+    if tx.kind == "award":
+        raise LedgerRefused("an award is undone by cancelling the grant, which releases it")
     if db.session.scalar(
         select(LedgerTransaction.id).where(LedgerTransaction.reverses_id == tx.id)
     ):
@@ -296,7 +298,8 @@ def verify(fund: Fund) -> list[str]:
     derived = ledger.balances(core)
     for account_code in ledger.overdrawn(derived, [c for c in derived if c != "income"]):
         problems.append(f"account {account_code} is below zero ({derived[account_code]})")
-    for grant in fund.grants:
+    grants = db.session.scalars(select(Grant).where(Grant.fund_id == fund.id).order_by(Grant.id))
+    for grant in grants:
         paid = derived.get(code("paid", grant), 0)
         returned = derived.get(code("returned", grant), 0)
         awarded = grant.amount_awarded or 0

@@ -1,1 +1,921 @@
-"""(being written)"""
+"""Closing a grant well, to both signatures (the "Closing well" practice, seeds §4.7): the
+timeline planned from the start, the final report (answers, a file, or notes of a
+conversation), its review, the closing conversation, the closure letter drafted from the
+template (``letter.py``) and edited, the grantee's comments and suggested wording, outstanding
+issues cleared or waived, the money settled, and both sides signing.
+
+The closure operations come first, as small functions the demo can call (starting closure and
+signing are ``steps.start_closure`` and ``steps.sign``); each asks ``rules``, raises
+``steps.StepRefused`` when it will not, writes an audit entry and leaves the commit to the
+caller. The routes follow.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+from flask import abort, current_app, flash, make_response, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import secure_filename
+
+from participate.accounts.models import Person
+from participate.audit import record
+from participate.columns import utcnow
+from participate.extensions import db
+from participate.grants import books, letter, rules, steps
+from participate.grants.forms.closing import (
+    AnswerForm,
+    ButtonForm,
+    CommentForm,
+    ConversationForm,
+    IssueForm,
+    ReportForm,
+    ReviewForm,
+    SectionForm,
+    SettleIssueForm,
+)
+from participate.grants.models import Grant, LetterComment, OutstandingIssue
+from participate.grants.steps import StepRefused
+from participate.grants.views import (
+    allow,
+    bp,
+    grant_form_errors,
+    load_grant,
+    render_grant,
+    today,
+    viewer,
+)
+from participate.text import N_
+from participate.web.htmx import see_other
+
+# --- the closure operations ------------------------------------------------------------------
+
+# What a final report file may be, known by its first bytes (not its name): (type, extension).
+PDF = ("application/pdf", "pdf")
+ODT = ("application/vnd.oasis.opendocument.text", "odt")
+DOCX = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+JPEG = ("image/jpeg", "jpg")
+PNG = ("image/png", "png")
+WEBP = ("image/webp", "webp")
+NOT_A_REPORT_FILE = N_(
+    "This file is not one we can take. Choose a PDF, ODT or Word document, or a JPEG, PNG or "
+    "WebP picture."
+)
+REPORT_QUESTIONS = (
+    ("happened", N_("What happened?")),
+    ("changed", N_("What changed?")),
+    ("learned", N_("What did you learn?")),
+    ("left_over", N_("Is anything left over?")),
+)
+
+
+def _require(allowed: bool, why: str) -> None:
+    if not allowed:
+        raise StepRefused(why)
+
+
+def sniff_report_file(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a report file judged by its bytes; ``None`` for anything
+    else (a renamed program, a spreadsheet, an empty file...)."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return WEBP
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+                if "mimetype" in names and z.read("mimetype").strip() == ODT[0].encode():
+                    return ODT
+                if "word/document.xml" in names and "[Content_Types].xml" in names:
+                    return DOCX
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            return None
+    return None
+
+
+def safe_download_name(filename: str | None, extension: str, reference: str) -> str:
+    """A filename safe to send: plain characters, and the extension the bytes say it is."""
+    stem = secure_filename((filename or "").rsplit(".", 1)[0])[:80]
+    return f"{stem or f'final-report-{reference}'}.{extension}"
+
+
+def answers_text(answers: list[tuple[str, str]]) -> str:
+    """The report questions and their answers kept together as one text."""
+    return "\n\n".join(f"{q}\n{a.strip()}" for q, a in answers if a and a.strip())
+
+
+def _closure(grant: Grant):
+    _require(grant.closure is not None, "this grant has not started closing")
+    return grant.closure
+
+
+def _runs(person, grant: Grant) -> bool:
+    """Someone who runs the fund and is not the grantee (whatever the grant's status)."""
+    return rules.manages(person, grant.fund) and not rules.is_grantee(person, grant)
+
+
+def _takes_part(person, grant: Grant) -> bool:
+    """The grantee, or someone who runs the fund."""
+    return rules.is_grantee(person, grant) or rules.manages(person, grant.fund)
+
+
+def send_report(
+    grant: Grant,
+    *,
+    by,
+    kind: str,
+    text: str | None = None,
+    data: bytes | None = None,
+    filename: str | None = None,
+):
+    """The final report: answers (``text``), a file (``data``), or a manager's notes of a
+    conversation (``text``). It can be sent again until it is reviewed."""
+    _require(rules.can_send_report(by, grant), "only the grantee or the fund sends the report")
+    closure = _closure(grant)
+    _require(closure.reviewed_at is None, "the report is already reviewed")
+    _require(kind in rules.REPORT_KINDS, "unknown kind of report")
+    if kind == "conversation":
+        _require(_runs(by, grant), "the fund writes the notes of a conversation")
+    closure.report_kind = kind
+    closure.report_file = closure.report_filename = closure.report_content_type = None
+    closure.report_text = None
+    if kind == "upload":
+        found = sniff_report_file(data or b"")
+        _require(found is not None, "not a report file")
+        content_type, extension = found
+        closure.report_file = data
+        closure.report_content_type = content_type
+        closure.report_filename = safe_download_name(filename, extension, grant.reference)
+    else:
+        _require(bool(text and text.strip()), "the report is empty")
+        closure.report_text = text.strip()
+    closure.report_at, closure.report_by_id = utcnow(), by.id
+    db.session.flush()
+    record(
+        "grants.report",
+        f"Final report for {grant.reference} ({kind})",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+    )
+    return closure
+
+
+def review_report(grant: Grant, *, by, note: str):
+    _require(rules.can_run_closure(by, grant), "only the fund reviews the report")
+    closure = _closure(grant)
+    _require(closure.report_at is not None, "there is no report to review yet")
+    closure.review_note = note.strip()
+    closure.reviewed_at, closure.reviewed_by_id = utcnow(), by.id
+    db.session.flush()
+    record(
+        "grants.reviewed",
+        f"Reviewed the final report for {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+    )
+    return closure
+
+
+def record_conversation(grant: Grant, *, by, on: date, notes: str, today: date):
+    _require(rules.can_run_closure(by, grant), "only the fund records the conversation")
+    closure = _closure(grant)
+    _require(on <= today, "the conversation cannot be in the future")
+    closure.conversation_on, closure.conversation_notes = on, notes.strip()
+    closure.conversation_by_id = by.id
+    db.session.flush()
+    record(
+        "grants.conversation",
+        f"Closing conversation for {grant.reference} on {on}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+    )
+    return closure
+
+
+def letter_facts(grant: Grant, drafted_on: date) -> letter.LetterFacts:
+    money = books.grant_money(grant)
+    closure = grant.closure
+    report_on = closure.report_at.date() if closure and closure.report_at else None
+    return letter.LetterFacts(
+        reference=grant.reference,
+        title=grant.title,
+        what=grant.what,
+        fund_name=grant.fund.name,
+        organisation=grant.fund.organisation.name,
+        currency=grant.fund.currency,
+        recipient_kind=grant.recipient_kind,
+        recipient_name=grant.recipient_name,
+        name_public=grant.name_public,
+        host_name=grant.host_name,
+        awarded=money.awarded,
+        paid=money.paid,
+        returned=money.returned,
+        unpaid=money.unpaid,
+        ends_on=rules.grant_ends(grant),
+        drafted_on=drafted_on,
+        awarded_on=grant.decided_at.date() if grant.decided_at else None,
+        report_received_on=report_on,
+        after_grant=grant.after_grant,
+    )
+
+
+def draft_letter(grant: Grant, *, by, drafted_on: date, **wording):
+    """The letter from the template (again, if it was drafted before): every section is
+    replaced, and any signature no longer counts. ``wording``: ``letter.draft``'s gettext,
+    day and words."""
+    _require(rules.can_run_closure(by, grant), "only the fund drafts the letter")
+    closure = _closure(grant)
+    closure.letter = letter.draft(letter_facts(grant, drafted_on), **wording)
+    closure.letter_version = (closure.letter_version or 0) + 1
+    closure.letter_drafted_at = utcnow()
+    db.session.flush()
+    record(
+        "grants.letter_drafted",
+        f"Drafted the closure letter for {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+        detail={"version": closure.letter_version},
+    )
+    return closure
+
+
+def _set_section(closure, section: str, text: str) -> None:
+    closure.letter = {**closure.letter, section: text.strip()}  # a new dict: JSON changes
+    closure.letter_version += 1
+
+
+def edit_section(grant: Grant, section: str, text: str, *, by):
+    _require(rules.can_run_closure(by, grant), "only the fund edits the letter")
+    closure = _closure(grant)
+    _require(closure.letter is not None, "draft the letter first")
+    _require(section in rules.LETTER_SECTIONS, "no such part of the letter")
+    _require(bool(text.strip()), "a section cannot be empty")
+    _set_section(closure, section, text)
+    db.session.flush()
+    record(
+        "grants.letter_edited",
+        f"Changed the {section} part of {grant.reference}'s letter",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+        detail={"version": closure.letter_version},
+    )
+    return closure
+
+
+def comment_on_letter(
+    grant: Grant, section: str, body: str, *, by, suggested_text: str | None = None
+) -> LetterComment:
+    _require(
+        rules.can_comment_letter(by, grant, grant.closure), "the letter is not open to comments"
+    )
+    _require(section in rules.LETTER_SECTIONS, "no such part of the letter")
+    comment = LetterComment(
+        grant_id=grant.id,
+        section=section,
+        body=body.strip(),
+        suggested_text=(suggested_text or "").strip() or None,
+        by_id=by.id,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    record(
+        "grants.letter_comment",
+        f"Commented on the {section} part of {grant.reference}'s letter",
+        comment,
+        space=grant.fund.space,
+        actor=by,
+    )
+    return comment
+
+
+def answer_comment(comment: LetterComment, *, by, accept: bool, answer: str | None = None):
+    """Accept a comment (its suggested wording, if any, replaces the section) or decline it
+    with a reason."""
+    grant = db.session.get(Grant, comment.grant_id)
+    _require(rules.can_run_closure(by, grant), "only the fund answers comments")
+    _require(comment.status == "open", "this comment is already answered")
+    answer = (answer or "").strip() or None
+    _require(accept or answer is not None, "say why it is declined")
+    comment.status = "accepted" if accept else "declined"
+    comment.answer, comment.answered_by_id, comment.answered_at = answer, by.id, utcnow()
+    if accept and comment.suggested_text:
+        _set_section(grant.closure, comment.section, comment.suggested_text)
+    db.session.flush()
+    record(
+        "grants.comment_answered",
+        f"{comment.status.capitalize()} a comment on {grant.reference}'s letter",
+        comment,
+        space=grant.fund.space,
+        actor=by,
+        detail={"version": grant.closure.letter_version},
+    )
+    return comment
+
+
+def raise_issue(grant: Grant, text: str, *, by) -> OutstandingIssue:
+    _require(
+        grant.status == "closing" and _takes_part(by, grant),
+        "issues are raised while the grant closes",
+    )
+    _require(bool(text.strip()), "say what needs settling")
+    issue = OutstandingIssue(grant_id=grant.id, text=text.strip(), raised_by_id=by.id)
+    db.session.add(issue)
+    db.session.flush()
+    record(
+        "grants.issue_raised",
+        f"Raised an issue on {grant.reference}",
+        issue,
+        space=grant.fund.space,
+        actor=by,
+    )
+    return issue
+
+
+def settle_issue(issue: OutstandingIssue, *, by, outcome: str, resolution: str):
+    """``outcome``: "cleared" (how it was settled) or "waived" (why: a reason is needed)."""
+    grant = db.session.get(Grant, issue.grant_id)
+    _require(rules.can_run_closure(by, grant), "only the fund clears or waives issues")
+    _require(issue.status == "open", "this issue is already settled")
+    _require(outcome in ("cleared", "waived"), "cleared or waived")
+    _require(bool((resolution or "").strip()), "say how it was settled, or why it is waived")
+    issue.status, issue.resolution = outcome, resolution.strip()
+    issue.resolved_by_id, issue.resolved_at = by.id, utcnow()
+    db.session.flush()
+    record(
+        f"grants.issue_{outcome}",
+        f"{outcome.capitalize()} an issue on {grant.reference}",
+        issue,
+        space=grant.fund.space,
+        actor=by,
+    )
+    return issue
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def _comments(grant: Grant) -> list[LetterComment]:
+    return db.session.scalars(
+        select(LetterComment).where(LetterComment.grant_id == grant.id).order_by(LetterComment.id)
+    ).all()
+
+
+def _issues(grant: Grant) -> list[OutstandingIssue]:
+    return db.session.scalars(
+        select(OutstandingIssue)
+        .where(OutstandingIssue.grant_id == grant.id)
+        .order_by(OutstandingIssue.id)
+    ).all()
+
+
+def _timeline(grant: Grant) -> dict:
+    ends = rules.grant_ends(grant)
+    return {
+        "ends": ends,
+        "reminders": rules.add_months(ends, -grant.fund.reminder_months),
+        "window_starts": rules.closure_starts(grant.fund),
+        "fund_ends": grant.fund.ends_on,
+        "reminder_due": rules.reminder_due(grant, today()),
+    }
+
+
+def _page(
+    grant: Grant, status: int = 200, *, block: str | None = None, target: str | None = None, **forms
+):
+    """The Closing tab, with fresh forms except those given (filled in, with messages)."""
+    person = viewer()
+    closure = grant.closure
+    comments = _comments(grant) if closure else []
+    issues = _issues(grant) if closure else []
+    checklist = steps.closure_steps(grant) if closure else []
+    runs = rules.can_run_closure(person, grant)
+    may = {
+        "start": rules.can_start_closure(person, grant),
+        "report": bool(closure)
+        and rules.can_send_report(person, grant)
+        and closure.reviewed_at is None,
+        "report_conversation": _runs(person, grant),
+        "review": runs
+        and bool(closure)
+        and closure.report_at is not None
+        and closure.reviewed_at is None,
+        "conversation": runs,
+        "draft": runs,
+        "edit": runs and bool(closure) and closure.letter is not None,
+        "comment": bool(closure) and rules.can_comment_letter(person, grant, closure),
+        "answer": runs,
+        "raise_issue": grant.status == "closing" and _takes_part(person, grant),
+        "settle": runs,
+        "sign_funder": bool(closure)
+        and rules.can_sign(person, grant, "funder", checklist, closure),
+        "sign_grantee": bool(closure)
+        and rules.can_sign(person, grant, "grantee", checklist, closure),
+        "see_money": _runs(person, grant) or rules.approves_payments(person, grant.fund),
+    }
+    report_form = forms.pop("report_form", None) or ReportForm(formdata=None)
+    if not may["report_conversation"]:
+        report_form.kind.choices = [
+            c for c in report_form.kind.choices if c.value != "conversation"
+        ]
+    sections = list(rules.LETTER_SECTIONS)
+    section_forms = (
+        {
+            s: SectionForm(
+                formdata=None, prefix=s, data={"text": (closure.letter or {}).get(s, "")}
+            )
+            for s in sections
+        }
+        if closure and closure.letter
+        else {}
+    )
+    section_forms.update(forms.pop("section_forms", {}))
+    answer_forms = {c.id: AnswerForm(formdata=None, prefix=f"comment-{c.id}") for c in comments}
+    answer_forms.update(forms.pop("answer_forms", {}))
+    settle_forms = {i.id: SettleIssueForm(formdata=None, prefix=f"issue-{i.id}") for i in issues}
+    settle_forms.update(forms.pop("settle_forms", {}))
+    context = {
+        "closure": closure,
+        "checklist": checklist,
+        "ready": bool(checklist) and rules.ready_to_sign(checklist),
+        "both_signed": rules.both_signed(closure),
+        "timeline": _timeline(grant),
+        "comments": comments,
+        "open_comments": [c for c in comments if c.status == "open"],
+        "issues": issues,
+        "may": may,
+        "sections": sections,
+        "LETTER_SECTIONS": rules.LETTER_SECTIONS,
+        "REPORT_KINDS": rules.REPORT_KINDS,
+        "button_form": ButtonForm(formdata=None),
+        "report_form": report_form,
+        "review_form": forms.pop("review_form", None) or ReviewForm(formdata=None),
+        "conversation_form": forms.pop("conversation_form", None)
+        or ConversationForm(
+            formdata=None,
+            data={"on": closure.conversation_on, "notes": closure.conversation_notes}
+            if closure
+            else None,
+        ),
+        "section_forms": section_forms,
+        "comment_form": forms.pop("comment_form", None) or CommentForm(formdata=None),
+        "answer_forms": answer_forms,
+        "issue_form": forms.pop("issue_form", None) or IssueForm(formdata=None),
+        "settle_forms": settle_forms,
+        "people": _people(closure, comments, issues),
+        **forms,
+    }
+    if block is not None:
+        return grant_form_errors("grants/closing.html", grant, "closing", block, target, **context)
+    return render_grant("grants/closing.html", grant, "closing", status, **context)
+
+
+def _people(closure, comments, issues) -> dict:
+    """Names of the people who did things on the page, by id."""
+    ids = set()
+    if closure is not None:
+        ids |= {
+            closure.report_by_id,
+            closure.reviewed_by_id,
+            closure.conversation_by_id,
+            closure.started_by_id,
+        }
+    ids |= {c.answered_by_id for c in comments} | {i.resolved_by_id for i in issues}
+    ids.discard(None)
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+
+def _closing_url(grant: Grant, anchor: str = "") -> str:
+    url = url_for("grants.closing", slug=grant.fund.slug, number=grant.number)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _refused(grant: Grant, why: StepRefused, anchor: str = ""):
+    """A step the rules would not take now: say so, change nothing."""
+    db.session.rollback()
+    messages = {
+        "the report is already reviewed": _(
+            "The report is already reviewed, so it stays as it is."
+        ),
+        "there is no report to review yet": _("There is no final report to review yet."),
+        "the conversation cannot be in the future": _("The conversation cannot be in the future."),
+        "draft the letter first": _("Draft the letter first."),
+        "the letter is not open to comments": _(
+            "The letter is not open to comments: it is not drafted yet, or the grant is no "
+            "longer closing."
+        ),
+        "this comment is already answered": _("This comment is already answered."),
+        "this issue is already settled": _("This issue is already settled."),
+        "not ready to sign, or not yours to sign": _(
+            "It is not ready to sign yet: every step must be done first, and each side signs "
+            "once for each version of the letter."
+        ),
+    }
+    flash(
+        messages.get(
+            str(why),
+            _(
+                "That cannot be done now: the grant is %(status)s.",
+                status=_(rules.STATUS_LABELS[grant.status]).lower(),
+            ),
+        ),
+        "error",
+    )
+    return see_other(_closing_url(grant, anchor))
+
+
+@bp.get("/<slug>/grants/<int:number>/closing")
+@login_required
+def closing(slug: str, number: int):
+    return _page(load_grant(slug, number))
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/start")
+@login_required
+def start_closing(slug: str, number: int):
+    grant = load_grant(slug, number)
+    allow(_runs(viewer(), grant))
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        steps.start_closure(grant, by=viewer())
+    except StepRefused as why:
+        return _refused(grant, why)
+    db.session.commit()
+    flash(_("Closing has started. The checklist below shows what is left."), "success")
+    return see_other(_closing_url(grant, "checklist"))
+
+
+def _read(form_class, **kwargs):
+    """The form from this request; ``None`` when the request is bigger than the app takes."""
+    try:
+        request.form  # noqa: B018 - read the body here, where a refusal can be caught
+        request.files  # noqa: B018
+    except RequestEntityTooLarge:
+        return None
+    return form_class(**kwargs)
+
+
+def _too_big_message() -> str:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return _(
+        "This file is bigger than %(size)s MB. Choose a smaller one.", size=limit // (1024 * 1024)
+    )
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/report")
+@login_required
+def send_report_page(slug: str, number: int):
+    grant = load_grant(slug, number)
+    person = viewer()
+    allow(_takes_part(person, grant))
+    form = _read(ReportForm)
+    if form is None:
+        form = ReportForm(formdata=None, data={"kind": "upload"})
+        form.file.errors = [_too_big_message()]
+        return _page(grant, 422, block="report_form", target="report-form", report_form=form)
+    if not _runs(person, grant):
+        form.kind.choices = [c for c in form.kind.choices if c.value != "conversation"]
+    valid = form.validate_on_submit()
+    kind, text, data, filename = form.kind.data, None, None, None
+    if valid and kind == "form":
+        text = answers_text(
+            [(_(q), getattr(form, name).data or "") for name, q in REPORT_QUESTIONS]
+        )
+        if not text:
+            form.happened.errors = [
+                *form.happened.errors,
+                _("Answer at least one of the questions."),
+            ]
+            valid = False
+    elif valid and kind == "conversation":
+        text = (form.notes.data or "").strip()
+        if not text:
+            form.notes.errors = [*form.notes.errors, _("Write the notes of the conversation.")]
+            valid = False
+    elif valid and kind == "upload":
+        upload = form.file.data
+        data = upload.read() if upload and getattr(upload, "filename", "") else b""
+        filename = getattr(upload, "filename", None)
+        if not data:
+            form.file.errors = [*form.file.errors, _("Choose the report file.")]
+            valid = False
+        elif sniff_report_file(data) is None:
+            form.file.errors = [*form.file.errors, _(NOT_A_REPORT_FILE)]
+            valid = False
+    if not valid:
+        form._errors = None
+        return _page(grant, 422, block="report_form", target="report-form", report_form=form)
+    try:
+        send_report(grant, by=person, kind=kind, text=text, data=data, filename=filename)
+    except StepRefused as why:
+        return _refused(grant, why, "report")
+    db.session.commit()
+    flash(_("The final report is sent. Thank you."), "success")
+    return see_other(_closing_url(grant, "report"))
+
+
+@bp.get("/<slug>/grants/<int:number>/closing/report-file")
+@login_required
+def report_file(slug: str, number: int):
+    grant = load_grant(slug, number)
+    closure = grant.closure
+    if closure is None or closure.report_file is None:
+        abort(404)
+    response = make_response(closure.report_file)
+    response.mimetype = closure.report_content_type
+    extension = (closure.report_filename or "").rsplit(".", 1)[-1] or "bin"
+    response.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=safe_download_name(closure.report_filename, extension, grant.reference),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/review")
+@login_required
+def review(slug: str, number: int):
+    grant = load_grant(slug, number)
+    allow(_runs(viewer(), grant))
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _page(grant, 422, block="review_form", target="review-form", review_form=form)
+    try:
+        review_report(grant, by=viewer(), note=form.note.data)
+    except StepRefused as why:
+        return _refused(grant, why, "review")
+    db.session.commit()
+    flash(_("The review is saved."), "success")
+    return see_other(_closing_url(grant, "review"))
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/conversation")
+@login_required
+def conversation(slug: str, number: int):
+    grant = load_grant(slug, number)
+    allow(_runs(viewer(), grant))
+    form = ConversationForm()
+    valid = form.validate_on_submit()
+    if valid and form.on.data > today():
+        form.on.errors = [*form.on.errors, _("The conversation cannot be in the future.")]
+        form._errors = None
+        valid = False
+    if not valid:
+        return _page(
+            grant,
+            422,
+            block="conversation_form",
+            target="conversation-form",
+            conversation_form=form,
+        )
+    try:
+        record_conversation(
+            grant, by=viewer(), on=form.on.data, notes=form.notes.data, today=today()
+        )
+    except StepRefused as why:
+        return _refused(grant, why, "conversation")
+    db.session.commit()
+    flash(_("The closing conversation is recorded."), "success")
+    return see_other(_closing_url(grant, "conversation"))
+
+
+def letter_wording() -> dict:
+    """How the letter is written for the person drafting it: their language, their dates, and
+    amounts in words where the words are English."""
+    locale = get_locale()
+    return {
+        "gettext": _,
+        "day": lambda d: format_date(d, "d MMMM yyyy"),
+        "words": locale is None or locale.language == "en",
+    }
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/letter/draft")
+@login_required
+def draft(slug: str, number: int):
+    grant = load_grant(slug, number)
+    allow(_runs(viewer(), grant))
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        closure = draft_letter(grant, by=viewer(), drafted_on=today(), **letter_wording())
+    except StepRefused as why:
+        return _refused(grant, why, "letter")
+    db.session.commit()
+    if closure.letter_version > 1:
+        flash(
+            _(
+                "The letter is drafted again from the template. Any signature given before no "
+                "longer counts."
+            ),
+            "success",
+        )
+    else:
+        flash(_("The letter is drafted. The grantee can now comment on it."), "success")
+    return see_other(_closing_url(grant, "letter"))
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/letter/<section>")
+@login_required
+def edit_letter(slug: str, number: int, section: str):
+    grant = load_grant(slug, number)
+    allow(_runs(viewer(), grant) and section in rules.LETTER_SECTIONS)
+    form = SectionForm(prefix=section)
+    if not form.validate_on_submit():
+        return _page(
+            grant,
+            422,
+            block="section_form",
+            target=f"section-form-{section}",
+            section_forms={section: form},
+            s=section,
+        )
+    signed = grant.closure is not None and (
+        grant.closure.funder_signed_version or grant.closure.grantee_signed_version
+    )
+    try:
+        edit_section(grant, section, form.text.data, by=viewer())
+    except StepRefused as why:
+        return _refused(grant, why, "letter")
+    db.session.commit()
+    flash(
+        _(
+            "The %(part)s part of the letter is changed.",
+            part=_(rules.LETTER_SECTIONS[section]).lower(),
+        ),
+        "success",
+    )
+    if signed:
+        flash(
+            _("The letter changed after it was signed: both sides need to sign it again."), "error"
+        )
+    return see_other(_closing_url(grant, f"section-{section}"))
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/comments")
+@login_required
+def comment(slug: str, number: int):
+    grant = load_grant(slug, number)
+    allow(_takes_part(viewer(), grant))
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _page(grant, 422, block="comment_form", target="comment-form", comment_form=form)
+    try:
+        comment_on_letter(
+            grant,
+            form.section.data,
+            form.body.data,
+            by=viewer(),
+            suggested_text=form.suggested_text.data,
+        )
+    except StepRefused as why:
+        return _refused(grant, why, "comments")
+    db.session.commit()
+    flash(_("Your comment is sent. The fund will answer it before anyone signs."), "success")
+    return see_other(_closing_url(grant, "comments"))
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/comments/<int:comment_id>")
+@login_required
+def answer(slug: str, number: int, comment_id: int):
+    grant = load_grant(slug, number)
+    allow(_runs(viewer(), grant))
+    found = db.session.get(LetterComment, comment_id)
+    allow(found is not None and found.grant_id == grant.id)
+    form = AnswerForm(prefix=f"comment-{found.id}")
+    valid = form.validate_on_submit()
+    if valid and form.decision.data == "decline" and not (form.answer.data or "").strip():
+        form.answer.errors = [*form.answer.errors, _("Say why you decline it.")]
+        form._errors = None
+        valid = False
+    if not valid:
+        return _page(
+            grant,
+            422,
+            block="answer_form",
+            target=f"answer-form-{found.id}",
+            answer_forms={found.id: form},
+            c=found,
+        )
+    try:
+        answer_comment(
+            found, by=viewer(), accept=form.decision.data == "accept", answer=form.answer.data
+        )
+    except StepRefused as why:
+        return _refused(grant, why, f"comment-{found.id}")
+    db.session.commit()
+    if found.status == "accepted" and found.suggested_text:
+        flash(_("Accepted: the suggested wording is now in the letter."), "success")
+    else:
+        flash(_("Your answer is saved."), "success")
+    return see_other(_closing_url(grant, f"comment-{found.id}"))
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/issues")
+@login_required
+def issue(slug: str, number: int):
+    grant = load_grant(slug, number)
+    allow(_takes_part(viewer(), grant))
+    form = IssueForm()
+    if not form.validate_on_submit():
+        return _page(grant, 422, block="issue_form", target="issue-form", issue_form=form)
+    try:
+        raise_issue(grant, form.text.data, by=viewer())
+    except StepRefused as why:
+        return _refused(grant, why, "issues")
+    db.session.commit()
+    flash(_("The issue is on the list. It must be settled or waived before signing."), "success")
+    return see_other(_closing_url(grant, "issues"))
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/issues/<int:issue_id>")
+@login_required
+def settle(slug: str, number: int, issue_id: int):
+    grant = load_grant(slug, number)
+    allow(_runs(viewer(), grant))
+    found = db.session.get(OutstandingIssue, issue_id)
+    allow(found is not None and found.grant_id == grant.id)
+    form = SettleIssueForm(prefix=f"issue-{found.id}")
+    if not form.validate_on_submit():
+        return _page(
+            grant,
+            422,
+            block="settle_form",
+            target=f"settle-form-{found.id}",
+            settle_forms={found.id: form},
+            i=found,
+        )
+    try:
+        settle_issue(found, by=viewer(), outcome=form.outcome.data, resolution=form.resolution.data)
+    except StepRefused as why:
+        return _refused(grant, why, f"issue-{found.id}")
+    db.session.commit()
+    flash(
+        _("The issue is settled.") if found.status == "cleared" else _("The issue is waived."),
+        "success",
+    )
+    return see_other(_closing_url(grant, "issues"))
+
+
+@bp.post("/<slug>/grants/<int:number>/closing/sign/<side>")
+@login_required
+def sign(slug: str, number: int, side: str):
+    grant = load_grant(slug, number)
+    person = viewer()
+    if side == "funder":
+        allow(_runs(person, grant))
+    elif side == "grantee":
+        allow(rules.is_grantee(person, grant))
+    else:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        steps.sign(grant, side, by=person)
+    except StepRefused as why:
+        return _refused(grant, why, "signatures")
+    db.session.commit()
+    if grant.status == "closed":
+        flash(_("Both sides have signed. This grant is closed."), "success")
+    else:
+        flash(_("Signed. The letter now waits for the other side's signature."), "success")
+    return see_other(_closing_url(grant, "signatures"))
+
+
+@bp.get("/<slug>/grants/<int:number>/closing/letter")
+@login_required
+def closure_letter(slug: str, number: int):
+    """The letter as a page to print or save."""
+    grant = load_grant(slug, number)
+    closure = grant.closure
+    if closure is None or closure.letter is None:
+        abort(404)
+    return render_template(
+        "grants/closure_letter.html",
+        grant=grant,
+        fund=grant.fund,
+        closure=closure,
+        sections=list(rules.LETTER_SECTIONS),
+        LETTER_SECTIONS=rules.LETTER_SECTIONS,
+        both_signed=rules.both_signed(closure),
+    )

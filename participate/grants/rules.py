@@ -159,7 +159,15 @@ def is_grantee(person, grant) -> bool:
 
 
 def can_view_fund(person, fund) -> bool:
-    return fund.status != "draft" or manages(person, fund)
+    """Once it is no longer a draft, a public fund is seen by everyone, a members-only fund by
+    the members of its space and its finance approvers; managers always see it."""
+    if manages(person, fund):
+        return True
+    if fund.status == "draft":
+        return False
+    if fund.space.visibility == "public":
+        return True
+    return role_in_space(person, fund.space) is not None or approves_payments(person, fund)
 
 
 def sees_applications(person, fund) -> bool:
@@ -222,7 +230,10 @@ def has_declared(person, declarations: Iterable) -> bool:
 
 
 def can_declare(person, grant) -> bool:
-    return on_panel(person, grant.fund) and grant.status == "applied"
+    """Panel members declare on an open application; one who applied steps out of it."""
+    return (
+        on_panel(person, grant.fund) and grant.status == "applied" and not is_grantee(person, grant)
+    )
 
 
 def can_give_view(person, grant, declarations: Iterable) -> bool:
@@ -243,19 +254,22 @@ class PanelCount:
     deciding: int  # panel members who have not stepped out
     stepped_out: int
     outcome: str | None  # "fund", "not_fund", or None while undecided
-
-    @property
-    def needed(self) -> int:
-        """Views one way needed to decide: more than half of those deciding."""
-        return self.deciding // 2 + 1
+    needed: int  # views one way needed to decide
 
 
-def panel_count(panel_ids: Iterable[int], declarations: Iterable, views: Iterable, micro: bool):
+def panel_count(
+    panel_ids: Iterable[int],
+    declarations: Iterable,
+    views: Iterable,
+    micro: bool,
+    applicant_id: int | None = None,
+):
     """What the panel decided. Everyone on the panel has the same say; members who declared an
-    interest step out and are not counted. More than half of those deciding must agree; for a
-    micro-grant one member's view is enough."""
+    interest, and a member who applied, step out and are not counted. More than half of those
+    deciding must agree; for a micro-grant one member's view is enough."""
     panel_ids = set(panel_ids)
-    out = {d.person_id for d in declarations if d.has_interest} & panel_ids
+    out = {d.person_id for d in declarations if d.has_interest} | {applicant_id}
+    out &= panel_ids
     deciding = panel_ids - out
     counted = [v for v in views if v.person_id in deciding]
     yes = sum(1 for v in counted if v.choice == "fund")
@@ -267,7 +281,7 @@ def panel_count(panel_ids: Iterable[int], declarations: Iterable, views: Iterabl
             outcome = "fund"
         elif no >= need and no > yes:
             outcome = "not_fund"
-    return PanelCount(yes, no, len(deciding), len(out), outcome)
+    return PanelCount(yes, no, len(deciding), len(out), outcome, need)
 
 
 def can_decide(person, grant, declarations: Iterable) -> bool:
@@ -364,6 +378,7 @@ def can_refuse(person, payment, grant) -> bool:
         payment.status == "requested"
         and approves_payments(person, grant.fund)
         and person.id != payment.requested_by_id
+        and not is_grantee(person, grant)
     )
 
 
@@ -441,6 +456,7 @@ def reallocation_problems(amount: int | None, from_line_now: int, limit: int) ->
 def can_decide_reallocation(person, reallocation, grant) -> bool:
     return (
         reallocation.status == "requested"
+        and grant.status in PAYABLE
         and manages(person, grant.fund)
         and person.id != reallocation.requested_by_id
         and not is_grantee(person, grant)

@@ -62,8 +62,9 @@ def create_fund(
     )
     db.session.add(space)
     db.session.flush()
-    fund = Fund(space_id=space.id, name=name, ends_on=ends_on, total=0, created_by_id=by.id,
-                **settings)
+    fund = Fund(
+        space_id=space.id, name=name, ends_on=ends_on, total=0, created_by_id=by.id, **settings
+    )
     db.session.add(fund)
     db.session.flush()
     db.session.add(Membership(person_id=by.id, space_id=space.id, role="facilitator"))
@@ -79,8 +80,14 @@ def add_money(fund: Fund, amount: int, *, by, memo: str, reference: str | None =
     _require(amount > 0, "add more than nothing")
     tx = books.fund_in(fund, amount, memo=memo, by=by, reference=reference)
     fund.total += amount
-    record("grants.money_in", f"{amount} into {fund.name}", fund, space=fund.space, actor=by,
-           detail={"transaction": tx.id, "amount": amount})
+    record(
+        "grants.money_in",
+        f"{amount} into {fund.name}",
+        fund,
+        space=fund.space,
+        actor=by,
+        detail={"transaction": tx.id, "amount": amount},
+    )
     return tx
 
 
@@ -92,17 +99,22 @@ def apply(fund: Fund, applicant, *, lines: list[tuple[str, int]] = (), **fields)
     number = (
         db.session.scalar(select(func.max(Grant.number)).where(Grant.fund_id == fund.id)) or 0
     ) + 1
-    grant = Grant(fund_id=fund.id, number=number, applicant_id=applicant.id, status="applied",
-                  **fields)
+    grant = Grant(
+        fund_id=fund.id, number=number, applicant_id=applicant.id, status="applied", **fields
+    )
     grant.micro = rules.is_micro(fund, grant.amount_requested)
     db.session.add(grant)
     db.session.flush()
     for position, (label, amount) in enumerate(lines, start=1):
-        db.session.add(BudgetLine(grant_id=grant.id, position=position, label=label,
-                                  amount=amount))
+        db.session.add(BudgetLine(grant_id=grant.id, position=position, label=label, amount=amount))
     db.session.flush()
-    record("grants.applied", f"Applied to {fund.name}: {grant.title}", grant, space=fund.space,
-           actor=applicant)
+    record(
+        "grants.applied",
+        f"Applied to {fund.name}: {grant.title}",
+        grant,
+        space=fund.space,
+        actor=applicant,
+    )
     return grant
 
 
@@ -129,8 +141,9 @@ def panel_ids(fund: Fund) -> list[int]:
 
 
 def panel_count(grant: Grant) -> rules.PanelCount:
-    return rules.panel_count(panel_ids(grant.fund), declarations(grant), views(grant),
-                             grant.micro)
+    return rules.panel_count(
+        panel_ids(grant.fund), declarations(grant), views(grant), grant.micro, grant.applicant_id
+    )
 
 
 def declare(grant: Grant, person, *, has_interest: bool, interest: str | None = None):
@@ -138,8 +151,9 @@ def declare(grant: Grant, person, *, has_interest: bool, interest: str | None = 
     given before an interest was declared no longer counts)."""
     _require(rules.can_declare(person, grant), "only the panel declares, while it decides")
     found = db.session.scalar(
-        select(Declaration).where(Declaration.grant_id == grant.id,
-                                  Declaration.person_id == person.id)
+        select(Declaration).where(
+            Declaration.grant_id == grant.id, Declaration.person_id == person.id
+        )
     )
     if found is None:
         found = Declaration(grant_id=grant.id, person_id=person.id)
@@ -152,15 +166,21 @@ def declare(grant: Grant, person, *, has_interest: bool, interest: str | None = 
             if view.person_id == person.id:
                 db.session.delete(view)
     db.session.flush()
-    record("grants.declared",
-           f"Declared {'an interest' if has_interest else 'no interest'} in {grant.reference}",
-           grant, space=grant.fund.space, actor=person)
+    record(
+        "grants.declared",
+        f"Declared {'an interest' if has_interest else 'no interest'} in {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=person,
+    )
     return found
 
 
 def give_view(grant: Grant, person, *, choice: str, note: str | None = None) -> PanelView:
-    _require(rules.can_give_view(person, grant, declarations(grant)),
-             "declare first; a member with an interest steps out")
+    _require(
+        rules.can_give_view(person, grant, declarations(grant)),
+        "declare first; a member with an interest steps out",
+    )
     found = db.session.scalar(
         select(PanelView).where(PanelView.grant_id == grant.id, PanelView.person_id == person.id)
     )
@@ -169,8 +189,13 @@ def give_view(grant: Grant, person, *, choice: str, note: str | None = None) -> 
         db.session.add(found)
     found.choice, found.note, found.at = choice, note, utcnow()
     db.session.flush()
-    record("grants.view", f"Gave a view on {grant.reference}", grant, space=grant.fund.space,
-           actor=person)
+    record(
+        "grants.view",
+        f"Gave a view on {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=person,
+    )
     return found
 
 
@@ -186,8 +211,9 @@ def award(
 ) -> Grant:
     """The decision to fund: the award is a commitment transaction from what is available."""
     _require(rules.can_move(grant.status, "award"), f"grant is {grant.status}")
-    problems = rules.award_problems(amount, grant.amount_requested,
-                                    books.fund_money(grant.fund).available)
+    problems = rules.award_problems(
+        amount, grant.amount_requested, books.fund_money(grant.fund).available
+    )
     _require(not problems, problems[0].message if problems else "")
     books.award(grant, amount, memo=f"Awarded {grant.reference}: {grant.title}", by=by)
     grant.status = rules.next_status(grant.status, "award")
@@ -200,8 +226,15 @@ def award(
     grant.offered_at = utcnow()
     grant.updated_at = utcnow()
     db.session.flush()
-    record("grants.awarded", f"Awarded {grant.reference}", grant, space=grant.fund.space,
-           actor=by, visibility="public", detail={"amount": amount, "decided_by": decided_by})
+    record(
+        "grants.awarded",
+        f"Awarded {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+        visibility="public",
+        detail={"amount": amount, "decided_by": decided_by},
+    )
     return grant
 
 
@@ -212,8 +245,9 @@ def decline(grant: Grant, *, by, note: str, decided_by: str = "panel") -> Grant:
     grant.decided_at, grant.decided_by_id = utcnow(), by.id
     grant.updated_at = utcnow()
     db.session.flush()
-    record("grants.declined", f"Declined {grant.reference}", grant, space=grant.fund.space,
-           actor=by)
+    record(
+        "grants.declined", f"Declined {grant.reference}", grant, space=grant.fund.space, actor=by
+    )
     return grant
 
 
@@ -224,8 +258,13 @@ def accept(grant: Grant, *, by) -> Grant:
     grant.accepted_at, grant.accepted_by_id = utcnow(), by.id
     grant.updated_at = utcnow()
     db.session.flush()
-    record("grants.accepted", f"Accepted the offer for {grant.reference}", grant,
-           space=grant.fund.space, actor=by)
+    record(
+        "grants.accepted",
+        f"Accepted the offer for {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+    )
     return grant
 
 
@@ -234,30 +273,49 @@ def accept(grant: Grant, *, by) -> Grant:
 
 def request_payment(grant: Grant, amount: int, *, by, note: str | None = None) -> Payment:
     _require(rules.can_request_payment(by, grant), "you cannot ask for this grant's payments")
-    problems = rules.payment_problems(amount, books.grant_money(grant).unpaid,
-                                      books.pending_payments(grant))
+    problems = rules.payment_problems(
+        amount, books.grant_money(grant).unpaid, books.pending_payments(grant)
+    )
     _require(not problems, problems[0].message if problems else "")
-    payment = Payment(grant_id=grant.id, amount=amount, note=note, requested_by_id=by.id,
-                      approvals_needed=rules.approvals_needed(grant.fund, amount))
+    payment = Payment(
+        grant_id=grant.id,
+        amount=amount,
+        note=note,
+        requested_by_id=by.id,
+        approvals_needed=rules.approvals_needed(grant.fund, amount),
+    )
     db.session.add(payment)
     db.session.flush()
-    record("grants.payment_requested", f"Asked to pay {amount} to {grant.reference}", payment,
-           space=grant.fund.space, actor=by, detail={"amount": amount})
+    record(
+        "grants.payment_requested",
+        f"Asked to pay {amount} to {grant.reference}",
+        payment,
+        space=grant.fund.space,
+        actor=by,
+        detail={"amount": amount},
+    )
     return payment
 
 
 def approve_payment(payment: Payment, *, by) -> Payment:
     grant = payment.grant
-    _require(rules.can_approve(by, payment, grant),
-             "a finance approver who did not ask for it approves, once")
+    _require(
+        rules.can_approve(by, payment, grant),
+        "a finance approver who did not ask for it approves, once",
+    )
     db.session.add(PaymentApproval(payment_id=payment.id, person_id=by.id))
     db.session.flush()
     db.session.refresh(payment)
     if rules.fully_approved(payment):
         payment.status = "approved"
     db.session.flush()
-    record("grants.payment_approved", f"Approved a payment to {grant.reference}", payment,
-           space=grant.fund.space, actor=by)
+    record(
+        "grants.payment_approved",
+        f"Approved a payment to {grant.reference}",
+        payment,
+        space=grant.fund.space,
+        actor=by,
+    )
     return payment
 
 
@@ -265,8 +323,13 @@ def refuse_payment(payment: Payment, *, by, reason: str) -> Payment:
     _require(rules.can_refuse(by, payment, payment.grant), "you cannot refuse this payment")
     payment.status, payment.refused_reason, payment.refused_by_id = "refused", reason, by.id
     db.session.flush()
-    record("grants.payment_refused", f"Did not approve a payment to {payment.grant.reference}",
-           payment, space=payment.grant.fund.space, actor=by)
+    record(
+        "grants.payment_refused",
+        f"Did not approve a payment to {payment.grant.reference}",
+        payment,
+        space=payment.grant.fund.space,
+        actor=by,
+    )
     return payment
 
 
@@ -280,26 +343,52 @@ def withdraw_payment(payment: Payment, *, by) -> Payment:
 def mark_paid(payment: Payment, *, by, paid_on: date, reference: str) -> Payment:
     grant = payment.grant
     _require(rules.can_mark_paid(by, payment, grant), "only an approved payment is paid")
-    tx = books.pay(payment, memo=f"Payment to {grant.reference}", by=by, paid_on=paid_on,
-                   reference=reference)
+    tx = books.pay(
+        payment, memo=f"Payment to {grant.reference}", by=by, paid_on=paid_on, reference=reference
+    )
     payment.status, payment.paid_on, payment.paid_reference = "paid", paid_on, reference
     payment.marked_paid_by_id, payment.transaction_id = by.id, tx.id
     db.session.flush()
-    record("grants.paid", f"Paid {payment.amount} to {grant.reference}", payment,
-           space=grant.fund.space, actor=by, detail={"transaction": tx.id})
+    record(
+        "grants.paid",
+        f"Paid {payment.amount} to {grant.reference}",
+        payment,
+        space=grant.fund.space,
+        actor=by,
+        detail={"transaction": tx.id},
+    )
     return payment
 
 
-def record_return(grant: Grant, amount: int, *, by, occurred_on: date | None = None,
-                  reference: str | None = None, note: str | None = None):
+def record_return(
+    grant: Grant,
+    amount: int,
+    *,
+    by,
+    occurred_on: date | None = None,
+    reference: str | None = None,
+    note: str | None = None,
+):
     """Money the grantee paid back: a visible return transaction, never a negative payment."""
     _require(rules.can_record_return(by, grant), "you cannot record returns for this grant")
     problems = rules.return_problems(amount, books.grant_money(grant).paid)
     _require(not problems, problems[0].message if problems else "")
-    tx = books.give_back(grant, amount, memo=note or f"Returned by {grant.reference}", by=by,
-                         occurred_on=occurred_on, reference=reference)
-    record("grants.returned", f"{amount} returned from {grant.reference}", grant,
-           space=grant.fund.space, actor=by, detail={"transaction": tx.id})
+    tx = books.give_back(
+        grant,
+        amount,
+        memo=note or f"Returned by {grant.reference}",
+        by=by,
+        occurred_on=occurred_on,
+        reference=reference,
+    )
+    record(
+        "grants.returned",
+        f"{amount} returned from {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+        detail={"transaction": tx.id},
+    )
     return tx
 
 
@@ -316,8 +405,9 @@ def cancel(grant: Grant, *, by, reason: str) -> Grant:
     Money already paid and not spent comes back later as a return."""
     _require(rules.can_cancel(by, grant), "you cannot cancel this grant")
     for payment in db.session.scalars(
-        select(Payment).where(Payment.grant_id == grant.id,
-                              Payment.status.in_(("requested", "approved")))
+        select(Payment).where(
+            Payment.grant_id == grant.id, Payment.status.in_(("requested", "approved"))
+        )
     ):
         payment.status = "withdrawn"
     grant.status = rules.next_status(grant.status, "cancel")
@@ -325,8 +415,14 @@ def cancel(grant: Grant, *, by, reason: str) -> Grant:
     grant.cancelled_reason, grant.cancelled_at, grant.cancelled_by_id = reason, utcnow(), by.id
     grant.updated_at = utcnow()
     db.session.flush()
-    record("grants.cancelled", f"Cancelled {grant.reference}", grant, space=grant.fund.space,
-           actor=by, visibility="public")
+    record(
+        "grants.cancelled",
+        f"Cancelled {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+        visibility="public",
+    )
     return grant
 
 
@@ -341,8 +437,13 @@ def start_closure(grant: Grant, *, by) -> Closure:
     grant.updated_at = utcnow()
     db.session.flush()
     db.session.refresh(grant)
-    record("grants.closing", f"Started closing {grant.reference}", grant,
-           space=grant.fund.space, actor=by)
+    record(
+        "grants.closing",
+        f"Started closing {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+    )
     return closure
 
 
@@ -372,8 +473,10 @@ def closure_steps(grant: Grant) -> list[rules.Step]:
 def sign(grant: Grant, side: str, *, by) -> Grant:
     """One side signs the letter as it stands; when both have, the grant is closed."""
     closure = grant.closure
-    _require(rules.can_sign(by, grant, side, closure_steps(grant), closure),
-             "not ready to sign, or not yours to sign")
+    _require(
+        rules.can_sign(by, grant, side, closure_steps(grant), closure),
+        "not ready to sign, or not yours to sign",
+    )
     if side == "funder":
         closure.funder_signed_by_id, closure.funder_signed_at = by.id, utcnow()
         closure.funder_signed_version = closure.letter_version
@@ -381,13 +484,24 @@ def sign(grant: Grant, side: str, *, by) -> Grant:
         closure.grantee_signed_by_id, closure.grantee_signed_at = by.id, utcnow()
         closure.grantee_signed_version = closure.letter_version
     db.session.flush()
-    record("grants.signed", f"Signed the closure letter for {grant.reference} ({side})", grant,
-           space=grant.fund.space, actor=by)
+    record(
+        "grants.signed",
+        f"Signed the closure letter for {grant.reference} ({side})",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+    )
     if rules.both_signed(closure):
         grant.status = rules.next_status(grant.status, "close")
         grant.closed_at = utcnow()
         grant.updated_at = utcnow()
         db.session.flush()
-        record("grants.closed", f"Closed {grant.reference}", grant, space=grant.fund.space,
-               actor=by, visibility="public")
+        record(
+            "grants.closed",
+            f"Closed {grant.reference}",
+            grant,
+            space=grant.fund.space,
+            actor=by,
+            visibility="public",
+        )
     return grant

@@ -41,10 +41,14 @@ def allow(permitted: bool) -> None:
         abort(404)
 
 
-def load_fund(slug: str) -> Fund:
-    fund = db.session.scalar(
+def _fund(slug: str) -> Fund | None:
+    return db.session.scalar(
         select(Fund).join(Space, Fund.space_id == Space.id).where(Space.slug == slug)
     )
+
+
+def load_fund(slug: str) -> Fund:
+    fund = _fund(slug)
     if fund is None or not rules.can_view_fund(viewer(), fund):
         abort(404)
     return fund
@@ -52,8 +56,11 @@ def load_fund(slug: str) -> Fund:
 
 def load_grant(slug: str, number: int) -> Grant:
     """A grant the viewer may see (the people who run the fund, its panel and finance
-    approvers, and the grantee); 404 for everyone else."""
-    fund = load_fund(slug)
+    approvers, and the grantee, even of a fund they could not otherwise see); 404 for
+    everyone else."""
+    fund = _fund(slug)
+    if fund is None:
+        abort(404)
     grant = db.session.scalar(select(Grant).where(Grant.fund_id == fund.id, Grant.number == number))
     if grant is None or not rules.can_view_grant(viewer(), grant):
         abort(404)

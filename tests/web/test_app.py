@@ -11,6 +11,7 @@ from participate.accounts.models import Membership, Person
 from participate.config import ConfigError
 from participate.demo import ACCOUNTS, DEMO_PASSWORD, load
 from participate.extensions import db
+from participate.grants import demo as grants_demo
 from tests import factories as f
 from tests.conftest import make_app
 
@@ -64,7 +65,8 @@ def test_demo_loads_once_with_a_sign_in_for_every_role(client):
     assert load() is True
     assert load() is False
     people = db.session.scalar(select(func.count()).select_from(Person))
-    assert people == len(ACCOUNTS) + 4
+    # Dot, Kayleigh, Bernie and Helen, and the grants demo's applicants and second approver.
+    assert people == len(ACCOUNTS) + 4 + grants_demo.PEOPLE_ADDED
     roles = set(db.session.scalars(select(Membership.role)))
     assert roles == set(rules.ROLES) - {"observer"}
     for key, name, _pronouns, _label in ACCOUNTS:
