@@ -7,15 +7,13 @@ Council officers of the hosting council (and site admins) set a round up; every 
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from participate.accounts.hosting import hosted_by, organisations_run_by
 from participate.accounts.models import Organisation, Space
-from participate.accounts.rules import active_memberships
 from participate.audit import record
 from participate.budgeting import rules
 from participate.budgeting.forms.rounds import (
@@ -68,26 +66,6 @@ BALLOT_SETTINGS = {
 FINISHED = ("delivery", "closed")
 
 
-def _as_council(org: Organisation):
-    """A stand-in round hosted by ``org``, to ask the rules whether someone runs its rounds."""
-    return SimpleNamespace(space=SimpleNamespace(organisation_id=org.id))
-
-
-def _councils_run_by(person) -> list[Organisation]:
-    """The organisations whose grant rounds ``person`` may start."""
-    if person is None:
-        return []
-    if person.is_site_admin:
-        query = select(Organisation).where(Organisation.kind.in_(("council", "funder")))
-    else:
-        ids = {m.organisation_id for m in active_memberships(person) if m.organisation_id}
-        if not ids:
-            return []
-        query = select(Organisation).where(Organisation.id.in_(ids))
-    orgs = db.session.scalars(query.order_by(Organisation.name)).all()
-    return [o for o in orgs if rules.manages(person, _as_council(o))]
-
-
 # --- every round -----------------------------------------------------------------------------
 
 
@@ -104,7 +82,7 @@ def index():
         open_now=[r for r in visible if r.phase not in ("draft", *FINISHED)],
         finished=[r for r in visible if r.phase in FINISHED],
         total={r.id: sum(p.amount for p in r.pots) for r in visible},
-        councils=_councils_run_by(person),
+        councils=organisations_run_by(person, rules.manages),
         PHASE_LABELS=rules.PHASE_LABELS,
     )
 
@@ -119,7 +97,7 @@ def new():
     org = db.session.scalar(
         select(Organisation).where(Organisation.slug == request.args.get("organisation", ""))
     )
-    allow(org is not None and rules.manages(person, _as_council(org)))
+    allow(org is not None and rules.manages(person, hosted_by(org)))
     form = NewRoundForm()
     if request.method == "POST":
         if form.validate_on_submit():

@@ -29,6 +29,7 @@ from participate.grants.views import (
     grant_form_errors,
     load_fund,
     load_grant,
+    money_problems,
     render,
     render_form_errors,
     render_fund_block,
@@ -45,21 +46,6 @@ SIZES = ("small", "full")
 
 def _day(day) -> str:
     return format_date(day, "d MMMM yyyy")
-
-
-def shown(problems: list[Problem], currency: str) -> list[Problem]:
-    """The rules' problems with their money (pence) written out, ready to show."""
-    return [
-        Problem(
-            p.field,
-            p.message,
-            {
-                k: format_money(v, currency) if isinstance(v, int) else v
-                for k, v in p.params.items()
-            },
-        )
-        for p in problems
-    ]
 
 
 def grant_url(grant: Grant, anchor: str = "") -> str:
@@ -163,7 +149,7 @@ def apply(slug: str):
             Problem("amount_requested", p.message, p.params)
             for p in rules.application_problems(amount, fund, available)
         ]
-        if add_problems(form, shown(problems, fund.currency)):
+        if add_problems(form, money_problems(problems, fund.currency)):
             valid = False
         elif size == "small" and amount > fund.micro_limit:
             form.amount_requested.errors = [

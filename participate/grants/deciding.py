@@ -43,6 +43,7 @@ from participate.grants.views import (
     bp,
     load_fund,
     load_grant,
+    money_problems,
     render,
     render_grant,
     viewer,
@@ -211,21 +212,6 @@ def _refused(grant: Grant, message: str):
     return see_other(_grant_url(grant))
 
 
-def _money_problems(problems, currency: str):
-    """Money in a problem's params is pence: show it as money."""
-    return [
-        type(p)(
-            p.field,
-            p.message,
-            {
-                k: format_money(v, currency) if isinstance(v, int) else v
-                for k, v in p.params.items()
-            },
-        )
-        for p in problems
-    ]
-
-
 # --- declaring and giving a view -------------------------------------------------------------
 
 
@@ -353,7 +339,7 @@ def award_grant(slug: str, number: int):
         problems = rules.award_problems(
             form.amount.data, grant.amount_requested, books.fund_money(grant.fund).available
         )
-        valid = not add_problems(form, _money_problems(problems, grant.fund.currency)) and valid
+        valid = not add_problems(form, money_problems(problems, grant.fund.currency)) and valid
     if not valid:
         return _form_errors(grant, award_form=form)
     try:

@@ -40,6 +40,7 @@ from participate.grants.views import (
     bp,
     grant_form_errors,
     load_grant,
+    money_problems,
     render_grant,
     today,
     viewer,
@@ -179,14 +180,6 @@ def settle_reallocation(
 
 
 # --- the page --------------------------------------------------------------------------------
-
-
-def _money_params(problems: list[Problem], currency: str) -> list[Problem]:
-    """The rules give amounts in pence; show them as money."""
-    return [
-        Problem(p.field, p.message, {k: format_money(v, currency) for k, v in p.params.items()})
-        for p in problems
-    ]
 
 
 def _line_label(line: BudgetLine, now: int, currency: str) -> str:
@@ -345,7 +338,7 @@ def ask_reallocation(slug: str, number: int):
         problems = rules.reallocation_problems(
             form.amount.data, now[from_line.id], fund.reallocation_limit
         )
-        if add_problems(form, _money_params(problems, fund.currency)):
+        if add_problems(form, money_problems(problems, fund.currency)):
             valid = False
     form._errors = None
     if not valid:
@@ -356,7 +349,7 @@ def ask_reallocation(slug: str, number: int):
         )
     except ReallocationProblems as refused:
         db.session.rollback()
-        add_problems(form, _money_params(refused.problems, fund.currency))
+        add_problems(form, money_problems(refused.problems, fund.currency))
         return _errors(grant, "reallocation_form", "reallocation-form", reallocation_form=form)
     db.session.commit()
     if rules.manages(person, fund):
@@ -392,7 +385,7 @@ def decide_reallocation(slug: str, number: int, reallocation_id: int):
         db.session.rollback()
         problems = [
             Problem("decision", p.message, p.params)
-            for p in _money_params(refused.problems, grant.fund.currency)
+            for p in money_problems(refused.problems, grant.fund.currency)
         ]
         add_problems(form, problems)
         return _errors(grant, "reallocations", "reallocations", decide_forms={found.id: form})

@@ -10,7 +10,6 @@ is invisible (404) to everyone else. Every decision asks ``grants.rules`` or the
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
 
 from flask import flash, render_template, request, url_for
 from flask_babel import format_date
@@ -18,11 +17,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from participate.accounts.hosting import hosted_by, organisations_run_by
 from participate.accounts.models import Organisation
-from participate.accounts.rules import active_memberships
-from participate.audit import record
 from participate.extensions import db
-from participate.grants import books, burndown, register, rules, steps
+from participate.grants import books, burndown, fund_rules, register, rules, steps
 from participate.grants.forms.funds import (
     SETTINGS,
     AddMoneyForm,
@@ -36,6 +34,7 @@ from participate.grants.views import (
     allow,
     bp,
     load_fund,
+    money_problems,
     render,
     render_form_errors,
     today,
@@ -50,45 +49,22 @@ AWARDED = ("awarded", "active", "closing", "cancelled")  # listed as "grants awa
 MONEY_FIELDS = ("micro_limit", "max_grant", "two_approvals_above", "reallocation_limit")
 
 
-def _as_fund_of(org: Organisation):
-    """A stand-in fund of ``org``, to ask the rules whether someone runs its funds."""
-    return SimpleNamespace(space=SimpleNamespace(organisation_id=org.id))
-
-
-def _organisations_run_by(person) -> list[Organisation]:
-    """The organisations whose funds ``person`` may set up."""
-    if person is None:
-        return []
-    if person.is_site_admin:
-        query = select(Organisation).where(Organisation.kind.in_(("council", "funder")))
-    else:
-        ids = {m.organisation_id for m in active_memberships(person) if m.organisation_id}
-        if not ids:
-            return []
-        query = select(Organisation).where(Organisation.id.in_(ids))
-    orgs = db.session.scalars(query.order_by(Organisation.name)).all()
-    return [o for o in orgs if rules.manages(person, _as_fund_of(o))]
-
-
 def _show_problems(form, problems: list[Problem], currency: str) -> bool:
     """Put the fund's problems next to their fields, money and dates written for people."""
-    shown = []
+    dated = []
     for p in problems:
         params = dict(p.params)
         if "closure" in params:
             params["closure"] = format_date(date.fromisoformat(params["closure"]), "d MMMM yyyy")
-        for key in ("available", "most", "left", "held", "limit"):
-            if isinstance(params.get(key), int):
-                params[key] = format_money(params[key], currency)
-        shown.append(Problem(p.field, p.message, params))
-    return add_problems(form, shown)
+        dated.append(Problem(p.field, p.message, params))
+    return add_problems(form, money_problems(dated, currency))
 
 
 def _problems(form, *, today_=None) -> list[Problem]:
     money = {name: form[name].data for name in MONEY_FIELDS}
     if "total" in form:
         money["total"] = form["total"].data
-    return burndown.settings_problems(
+    return fund_rules.settings_problems(
         opens_on=form.opens_on.data,
         ends_on=form.ends_on.data,
         closure_window_months=form.closure_window_months.data,
@@ -115,7 +91,7 @@ def index():
         open_now=[f for f in visible if f.status == "open"],
         paused=[f for f in visible if f.status == "paused"],
         closed=[f for f in visible if f.status == "closed"],
-        organisations=_organisations_run_by(person),
+        organisations=organisations_run_by(person, rules.manages),
         FUND_STATUS_LABELS=rules.FUND_STATUS_LABELS,
     )
 
@@ -130,7 +106,7 @@ def new():
     org = db.session.scalar(
         select(Organisation).where(Organisation.slug == request.args.get("organisation", ""))
     )
-    allow(org is not None and rules.manages(person, _as_fund_of(org)))
+    allow(org is not None and rules.manages(person, hosted_by(org)))
     form = NewFundForm()
     context = dict(form=form, organisation=org)
     if request.method == "GET":
@@ -178,10 +154,10 @@ def _moves(fund: Fund) -> list[dict]:
     return [
         {
             "to": to,
-            "label": burndown.MOVE_LABELS[(fund.status, to)],
-            "about": burndown.MOVE_ABOUT[(fund.status, to)],
+            "label": fund_rules.MOVE_LABELS[(fund.status, to)],
+            "about": fund_rules.MOVE_ABOUT[(fund.status, to)],
         }
-        for to in burndown.FUND_MOVES[fund.status]
+        for to in fund_rules.FUND_MOVES[fund.status]
     ]
 
 
@@ -235,20 +211,7 @@ def settings(slug: str):
     values = {name: form[name].data for name in SETTINGS}
     values["summary"] = values["summary"] or None
     values["reallocation_limit"] = values["reallocation_limit"] or 0
-    changed = [name for name, value in values.items() if getattr(fund, name) != value]
-    for name in changed:
-        setattr(fund, name, values[name])
-    if "name" in changed:
-        fund.space.name = fund.name
-    if changed:
-        record(
-            "grants.fund_changed",
-            f"Changed the settings of {fund.name}",
-            fund,
-            space=fund.space,
-            actor=person,
-            detail={"changed": changed},
-        )
+    changed = steps.change_fund(fund, values, by=person)
     db.session.commit()
     flash(_("The settings are saved.") if changed else _("Nothing had changed."), "success")
     return see_other(url_for("grants.settings", slug=slug))
@@ -262,7 +225,7 @@ def settings_status(slug: str):
     allow(rules.manages(person, fund))
     form = MoveFundForm()
     to = form.to.data if form.validate_on_submit() else ""
-    problems = burndown.move_problems(
+    problems = fund_rules.move_problems(
         fund.status,
         to,
         money_in=books.fund_money(fund).total,
@@ -273,17 +236,7 @@ def settings_status(slug: str):
     if problems:
         messages = [_(p.message, **p.params) for p in problems]
         return _render_settings(fund, 422, move_problems=messages)
-    before = fund.status
-    fund.status = to
-    record(
-        "grants.fund_moved",
-        f"Moved {fund.name} from {before} to {to}",
-        fund,
-        space=fund.space,
-        actor=person,
-        visibility="public" if to != "draft" else "private",
-        detail={"from": before, "to": to},
-    )
+    steps.move_fund(fund, to, by=person)
     db.session.commit()
     flash(_("The fund is now: %(status)s.", status=_(rules.FUND_STATUS_LABELS[to])), "success")
     return see_other(

@@ -16,7 +16,6 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from participate.accounts.models import Person
-from participate.audit import record
 from participate.extensions import db
 from participate.grants import books, paying_rules, rules, steps
 from participate.grants.forms.paying import (
@@ -37,6 +36,7 @@ from participate.grants.views import (
     grant_form_errors,
     load_fund,
     load_grant,
+    money_problems,
     render,
     render_form_errors,
     render_grant,
@@ -44,27 +44,11 @@ from participate.grants.views import (
     viewer,
 )
 from participate.money import format_money
-from participate.problems import Problem
 from participate.text import N_
 from participate.web.htmx import is_htmx, see_other
 
 MONEY_TEMPLATE = "grants/money.html"
 LEDGER_TEMPLATE = "grants/ledger.html"
-
-
-def _money_problems(problems: list[Problem], currency: str) -> list[Problem]:
-    """The rules give amounts in pence: show them as money."""
-    return [
-        Problem(
-            p.field,
-            p.message,
-            {
-                k: format_money(v, currency) if isinstance(v, int) else v
-                for k, v in p.params.items()
-            },
-        )
-        for p in problems
-    ]
 
 
 def _people(ids) -> dict[int, Person]:
@@ -214,7 +198,7 @@ def money_request(slug: str, number: int):
         problems = rules.payment_problems(
             form.amount.data, money.unpaid, books.pending_payments(grant)
         )
-        valid = not add_problems(form, _money_problems(problems, grant.fund.currency)) and valid
+        valid = not add_problems(form, money_problems(problems, grant.fund.currency)) and valid
     if not valid:
         return _money_page(grant, request_form=form)
     try:
@@ -315,13 +299,6 @@ def money_withdraw(slug: str, number: int, payment_id: int):
     except (steps.StepRefused, books.LedgerRefused) as error:
         db.session.rollback()
         return _money_page(grant, _refusal_text(error))
-    record(
-        "grants.payment_withdrawn",
-        f"Withdrew a payment request for {grant.reference}",
-        payment,
-        space=grant.fund.space,
-        actor=person,
-    )
     db.session.commit()
     flash(_("The payment request is withdrawn."), "success")
     return see_other(money_url(grant, f"payment-{payment.id}"))
@@ -371,7 +348,7 @@ def money_return(slug: str, number: int):
     valid = form.validate_on_submit()
     problems = []
     if not form.amount.errors:
-        problems += _money_problems(
+        problems += money_problems(
             rules.return_problems(form.amount.data, books.grant_money(grant).paid),
             grant.fund.currency,
         )
@@ -419,19 +396,10 @@ def money_release(slug: str, number: int):
     if not form.validate_on_submit():
         return _money_page(grant, release_form=form)
     try:
-        tx = steps.release_unpaid(grant, by=person, memo=form.reason.data)
+        steps.release_unpaid(grant, by=person, memo=form.reason.data)
     except (steps.StepRefused, books.LedgerRefused) as error:
         db.session.rollback()
         return _money_page(grant, _refusal_text(error), release_form=form)
-    if tx is not None:
-        record(
-            "grants.released",
-            f"Released {unpaid} unpaid from {grant.reference}",
-            grant,
-            space=grant.fund.space,
-            actor=person,
-            detail={"transaction": tx.id},
-        )
     db.session.commit()
     flash(
         _(
@@ -567,18 +535,10 @@ def ledger_correct(slug: str, transaction_id: int):
     if not form.validate_on_submit():
         return _ledger_page(fund, correct_forms={tx.id: form})
     try:
-        correction = books.reverse(tx, memo=form.reason.data, by=person)
-    except books.LedgerRefused as error:
+        correction = steps.correct(tx, memo=form.reason.data, by=person)
+    except (steps.StepRefused, books.LedgerRefused) as error:
         db.session.rollback()
         return _ledger_page(fund, _refusal_text(error), correct_forms={tx.id: form})
-    record(
-        "grants.corrected",
-        f"Corrected transaction {tx.id} in {fund.name}",
-        fund,
-        space=fund.space,
-        actor=person,
-        detail={"transaction": correction.id, "reverses": tx.id},
-    )
     db.session.commit()
     flash(
         _("Corrected: transaction #%(new)s undoes #%(old)s.", new=correction.id, old=tx.id),

@@ -91,6 +91,47 @@ def add_money(fund: Fund, amount: int, *, by, memo: str, reference: str | None =
     return tx
 
 
+def change_fund(fund: Fund, values: dict, *, by) -> list[str]:
+    """Change a fund's settings (``values``: Fund columns); returns the names that changed.
+    The total is not a setting: money comes in through ``add_money``."""
+    _require(rules.manages(by, fund), "only the people who run a fund change it")
+    _require("total" not in values, "money comes into a fund through add_money")
+    changed = [name for name, value in values.items() if getattr(fund, name) != value]
+    for name in changed:
+        setattr(fund, name, values[name])
+    if "name" in changed:
+        fund.space.name = fund.name
+    if changed:
+        record(
+            "grants.fund_changed",
+            f"Changed the settings of {fund.name}",
+            fund,
+            space=fund.space,
+            actor=by,
+            detail={"changed": changed},
+        )
+    return changed
+
+
+def move_fund(fund: Fund, to: str, *, by) -> Fund:
+    """Open, pause, reopen or close a fund (``fund_rules.move_problems`` says why not)."""
+    from participate.grants import fund_rules
+
+    _require(rules.manages(by, fund), "only the people who run a fund move it")
+    _require(fund_rules.can_move_fund(fund.status, to), f"a {fund.status} fund cannot be {to}")
+    before, fund.status = fund.status, to
+    record(
+        "grants.fund_moved",
+        f"Moved {fund.name} from {before} to {to}",
+        fund,
+        space=fund.space,
+        actor=by,
+        visibility="public" if to != "draft" else "private",
+        detail={"from": before, "to": to},
+    )
+    return fund
+
+
 # --- applying and deciding -------------------------------------------------------------------
 
 
@@ -337,6 +378,13 @@ def withdraw_payment(payment: Payment, *, by) -> Payment:
     _require(rules.can_withdraw_payment(by, payment), "only the person who asked withdraws")
     payment.status = "withdrawn"
     db.session.flush()
+    record(
+        "grants.payment_withdrawn",
+        f"Withdrew a payment request for {payment.grant.reference}",
+        payment,
+        space=payment.grant.fund.space,
+        actor=by,
+    )
     return payment
 
 
@@ -397,7 +445,32 @@ def release_unpaid(grant: Grant, *, by, memo: str):
     unpaid = books.grant_money(grant).unpaid
     if unpaid <= 0:
         return None
-    return books.release(grant, unpaid, memo=memo, by=by)
+    tx = books.release(grant, unpaid, memo=memo, by=by)
+    record(
+        "grants.released",
+        f"Released {unpaid} unpaid from {grant.reference}",
+        grant,
+        space=grant.fund.space,
+        actor=by,
+        detail={"transaction": tx.id},
+    )
+    return tx
+
+
+def correct(tx, *, memo: str, by):
+    """A correction: the reversing transaction that undoes ``tx`` (``books.reverse``)."""
+    _require(rules.can_reverse(by, db.session.get(Fund, tx.fund_id)), "you cannot correct it")
+    correction = books.reverse(tx, memo=memo, by=by)
+    fund = db.session.get(Fund, tx.fund_id)
+    record(
+        "grants.corrected",
+        f"Corrected transaction {tx.id} in {fund.name}",
+        fund,
+        space=fund.space,
+        actor=by,
+        detail={"transaction": correction.id, "reverses": tx.id},
+    )
+    return correction
 
 
 def cancel(grant: Grant, *, by, reason: str) -> Grant:

@@ -21,7 +21,8 @@ from participate.clock import local_today
 from participate.extensions import db
 from participate.grants import books, rules
 from participate.grants.models import Fund, Grant
-from participate.problems import add_problems  # noqa: F401 - the grant pages import it here
+from participate.money import format_money
+from participate.problems import Problem, add_problems  # noqa: F401 - pages import it here
 from participate.web.htmx import form_errors
 
 bp = Blueprint("grants", __name__, url_prefix="/funds")
@@ -82,6 +83,24 @@ def _fund_context(fund: Fund, tab: str, context: dict) -> dict:
         "STATUS_LABELS": rules.STATUS_LABELS,
         "FUND_STATUS_LABELS": rules.FUND_STATUS_LABELS,
     }
+
+
+COUNTS = {"num", "n"}  # params that are counts, not money
+
+
+def money_problems(problems: list[Problem], currency: str) -> list[Problem]:
+    """The grants rules give amounts of money in pence: write them as money (counts stay)."""
+    return [
+        Problem(
+            p.field,
+            p.message,
+            {
+                k: format_money(v, currency) if isinstance(v, int) and k not in COUNTS else v
+                for k, v in p.params.items()
+            },
+        )
+        for p in problems
+    ]
 
 
 def render(template: str, fund: Fund, status: int = 200, tab: str = "", **context):

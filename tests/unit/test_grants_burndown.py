@@ -1,4 +1,5 @@
-"""The pure sums behind a fund: its settings' checks, its steps, the burn-down and the shares."""
+"""The pure sums behind a fund: its settings' checks and steps (fund_rules), the burn-down and
+the shares (burndown)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from participate.grants import burndown as b
+from participate.grants import fund_rules
 from participate.grants.rules import DECIDED_BY
 
 TODAY = date(2026, 5, 14)
@@ -22,7 +24,7 @@ def _fields(problems):
 
 def test_good_settings_have_no_problems():
     assert (
-        b.settings_problems(
+        fund_rules.settings_problems(
             opens_on=date(2026, 6, 1),
             ends_on=date(2028, 3, 31),
             closure_window_months=6,
@@ -38,9 +40,9 @@ def test_good_settings_have_no_problems():
 
 
 def test_the_fund_ends_after_today_and_after_it_opens():
-    past = b.settings_problems(opens_on=None, ends_on=TODAY, closure_window_months=0, today=TODAY)
+    past = fund_rules.settings_problems(opens_on=None, ends_on=TODAY, closure_window_months=0, today=TODAY)
     assert _fields(past) == ["ends_on"]
-    early = b.settings_problems(
+    early = fund_rules.settings_problems(
         opens_on=date(2027, 1, 1), ends_on=date(2026, 12, 1), closure_window_months=0, today=TODAY
     )
     assert [p.message for p in early] == ["The fund must end after it opens."]
@@ -48,18 +50,18 @@ def test_the_fund_ends_after_today_and_after_it_opens():
 
 def test_the_closure_window_must_start_after_the_fund_opens_and_after_today():
     # Ends 31 March 2027; six months before is 30 September 2026, after today and opening.
-    ok = b.settings_problems(
+    ok = fund_rules.settings_problems(
         opens_on=date(2026, 6, 1), ends_on=date(2027, 3, 31), closure_window_months=6, today=TODAY
     )
     assert ok == []
-    late = b.settings_problems(
+    late = fund_rules.settings_problems(
         opens_on=date(2026, 10, 1), ends_on=date(2027, 3, 31), closure_window_months=6, today=TODAY
     )
     assert _fields(late) == ["closure_window_months"]
     assert late[0].params == {"closure": "2026-09-30"}
     # Without today (an open fund's other settings), only the opening date counts.
     assert (
-        b.settings_problems(
+        fund_rules.settings_problems(
             opens_on=None, ends_on=date(2026, 6, 1), closure_window_months=1, today=None
         )
         == []
@@ -67,7 +69,7 @@ def test_the_closure_window_must_start_after_the_fund_opens_and_after_today():
 
 
 def test_amounts_are_not_negative_and_micro_grants_are_below_the_most():
-    problems = b.settings_problems(
+    problems = fund_rules.settings_problems(
         opens_on=None,
         ends_on=date(2028, 1, 1),
         closure_window_months=6,
@@ -84,23 +86,23 @@ def test_amounts_are_not_negative_and_micro_grants_are_below_the_most():
 
 
 def test_a_fund_moves_draft_open_paused_open_closed():
-    assert b.can_move_fund("draft", "open")
-    assert b.can_move_fund("open", "paused") and b.can_move_fund("paused", "open")
-    assert b.can_move_fund("paused", "closed") and b.can_move_fund("open", "closed")
-    assert not b.can_move_fund("open", "draft")
-    assert not b.can_move_fund("closed", "open")
-    assert not b.can_move_fund("draft", "closed")
-    for current, to in b.MOVE_LABELS:
-        assert b.can_move_fund(current, to)
-        assert (current, to) in b.MOVE_ABOUT
+    assert fund_rules.can_move_fund("draft", "open")
+    assert fund_rules.can_move_fund("open", "paused") and fund_rules.can_move_fund("paused", "open")
+    assert fund_rules.can_move_fund("paused", "closed") and fund_rules.can_move_fund("open", "closed")
+    assert not fund_rules.can_move_fund("open", "draft")
+    assert not fund_rules.can_move_fund("closed", "open")
+    assert not fund_rules.can_move_fund("draft", "closed")
+    for current, to in fund_rules.MOVE_LABELS:
+        assert fund_rules.can_move_fund(current, to)
+        assert (current, to) in fund_rules.MOVE_ABOUT
 
 
 def test_opening_needs_money_and_a_future_end_and_closing_needs_every_grant_done():
     end = date(2028, 1, 1)
-    assert b.move_problems("draft", "open", money_in=0, ends_on=end, today=TODAY)
-    assert b.move_problems("draft", "open", money_in=1, ends_on=TODAY, today=TODAY)
-    assert b.move_problems("draft", "open", money_in=1, ends_on=end, today=TODAY) == []
-    waiting = b.move_problems(
+    assert fund_rules.move_problems("draft", "open", money_in=0, ends_on=end, today=TODAY)
+    assert fund_rules.move_problems("draft", "open", money_in=1, ends_on=TODAY, today=TODAY)
+    assert fund_rules.move_problems("draft", "open", money_in=1, ends_on=end, today=TODAY) == []
+    waiting = fund_rules.move_problems(
         "open",
         "closed",
         money_in=1,
@@ -110,7 +112,7 @@ def test_opening_needs_money_and_a_future_end_and_closing_needs_every_grant_done
     )
     assert waiting[0].params == {"num": 2}
     assert (
-        b.move_problems(
+        fund_rules.move_problems(
             "open",
             "closed",
             money_in=1,
@@ -120,7 +122,7 @@ def test_opening_needs_money_and_a_future_end_and_closing_needs_every_grant_done
         )
         == []
     )
-    assert b.move_problems("closed", "open", money_in=1, ends_on=end, today=TODAY)
+    assert fund_rules.move_problems("closed", "open", money_in=1, ends_on=end, today=TODAY)
 
 
 # --- the burn-down ---------------------------------------------------------------------------

@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from wtforms import StringField
 
-from participate.budgeting.forms.rounds import DayField  # noqa: F401 - shared date field
+from participate.budgeting.forms.rounds import (  # noqa: F401 - shared with grant rounds
+    DayField,
+    WholeNumberField,
+)
 from participate.money import format_amount, parse_money
 
 

@@ -1,18 +1,17 @@
 """Forms for setting up a fund, its settings, moving it on and adding money to it. The fund's
-own checks (``grants.burndown.settings_problems``) are put next to each field in the view."""
+own checks (``grants.fund_rules.settings_problems``) are put next to each field in the view."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from participate.accounts.forms import labelled, strip_whitespace
 from participate.budgeting.forms.rounds import CURRENCIES, VISIBILITY
 from participate.grants import rules
-from participate.grants.forms.fields import DayField, MoneyField
+from participate.grants.forms.fields import DayField, MoneyField, WholeNumberField
 
 # The settings the forms share with ``Fund`` columns (total is only in the new-fund form:
 # afterwards money comes in through "add money", which the ledger records).
@@ -30,20 +29,6 @@ SETTINGS = (
     "reallocation_limit",
     "decides_by",
 )
-
-
-class _Months(IntegerField):
-    """A whole number of months, with a plain message when it isn't one."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = int(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Enter a whole number of months, like 6.")) from None
 
 
 class FundSettingsForm(FlaskForm):
@@ -72,8 +57,9 @@ class FundSettingsForm(FlaskForm):
         description=_l("Every grant is closed by then."),
         validators=[InputRequired(_l("Give the date the fund ends."))],
     )
-    closure_window_months = _Months(
+    closure_window_months = WholeNumberField(
         _l("Closure window, in months"),
+        message=_l("Enter a whole number of months, like 6."),
         description=_l(
             "Grants close this many months before the fund ends, so there is time "
             "to close them well."
@@ -84,8 +70,9 @@ class FundSettingsForm(FlaskForm):
             NumberRange(0, 36, _l("Choose between 0 and 36 months.")),
         ],
     )
-    reminder_months = _Months(
+    reminder_months = WholeNumberField(
         _l("Reminders, in months"),
+        message=_l("Enter a whole number of months, like 3."),
         description=_l(
             "Grantees and officers are reminded of the closing steps this many months "
             "before a grant ends."
