@@ -31,8 +31,10 @@ bp = Blueprint("spaces", __name__)
 # Features that hold spaces of a kind can narrow the roles on offer (a commission's cohort
 # caps, say): kind -> function(space, current roles) -> the role keys that still have room.
 role_limits: dict = {}
-# ... and give a space of their kind its own page: kind -> function(space) -> URL or None.
+# ... and give a space of their kind its own page: kind -> function(space) -> URL or None,
+# and its own name for what it is: kind -> function(space) -> translated words or None.
 space_pages: dict = {}
+space_kind_words: dict = {}
 
 
 def load_space(slug: str, action: str = "view_space") -> Space:
@@ -75,9 +77,11 @@ def show(slug: str):
         grant_round = db.session.scalar(select(GrantRound).where(GrantRound.space_id == space.id))
         if grant_round is not None and not budgeting_rules.can_view_round(viewer, grant_round):
             grant_round = None
+    words = space_kind_words.get(space.kind)
     return render_template(
         "accounts/space.html",
         space=space,
+        kind_words=(words(space) if words else None) or _(rules.SPACE_KINDS[space.kind]),
         grant_round=grant_round,
         members=members,
         my_role=rules.role_in_space(viewer, space),

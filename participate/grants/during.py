@@ -47,7 +47,7 @@ from participate.grants.views import (
 )
 from participate.money import format_money
 from participate.problems import Problem
-from participate.web.htmx import is_htmx, see_other
+from participate.web.htmx import see_other
 
 TEMPLATE = "grants/updates.html"
 
@@ -265,9 +265,7 @@ def _errors(grant: Grant, block: str, target: str, **forms):
 
 def _back(grant: Grant, anchor: str):
     url = url_for("grants.updates", slug=grant.fund.slug, number=grant.number)
-    # htmx loads the page anew (HX-Redirect); a link to a place on the page it is already on
-    # would only scroll, so htmx gets the page itself and a plain form the place on it.
-    return see_other(url if is_htmx() else f"{url}#{anchor}")
+    return see_other(f"{url}#{anchor}")
 
 
 @bp.get("/<slug>/grants/<int:number>/updates")

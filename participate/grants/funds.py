@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from participate.accounts import spaces
 from participate.accounts.hosting import hosted_by, organisations_run_by
 from participate.accounts.models import Organisation
 from participate.extensions import db
@@ -358,3 +359,13 @@ def show(slug: str):
         register_summary=register.public_summary(fund),
         DECIDED_BY=rules.DECIDED_BY,
     )
+
+
+def _fund_space_words(space) -> str | None:
+    """A fund's space is called a fund (its kind is a grant round's, for its panel's roles)."""
+    if db.session.scalar(select(Fund.id).where(Fund.space_id == space.id)) is None:
+        return None
+    return _("Small-grant fund")
+
+
+spaces.space_kind_words["grant_round"] = _fund_space_words

@@ -45,7 +45,7 @@ from participate.grants.views import (
 )
 from participate.money import format_money
 from participate.text import N_
-from participate.web.htmx import is_htmx, see_other
+from participate.web.htmx import see_other
 
 MONEY_TEMPLATE = "grants/money.html"
 LEDGER_TEMPLATE = "grants/ledger.html"
@@ -66,9 +66,8 @@ def _refusal_text(error: Exception) -> str:
 
 
 def _with_anchor(url: str, anchor: str) -> str:
-    """Back to a place on the page. Not for htmx: it would only move to the anchor of the page
-    already showing, without loading it again."""
-    return f"{url}#{anchor}" if anchor and not is_htmx() else url
+    """Back to a place on the page (``see_other`` drops it for htmx on the same page)."""
+    return f"{url}#{anchor}" if anchor else url
 
 
 def money_url(grant: Grant, anchor: str = "") -> str:

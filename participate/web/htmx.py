@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
@@ -35,13 +37,23 @@ def form_errors(template: str, block: str, target_id: str, **context):
     return response
 
 
+def _without_anchor_on_same_page(url: str) -> str:
+    target = urlsplit(url)
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if target.fragment and (target.path, target.query) == (current.path, current.query):
+        return target._replace(fragment="").geturl()
+    return url
+
+
 def see_other(url: str):
     """After a change, go to ``url``: a 303 for a plain form, a full-page load for htmx.
 
     (The browser would follow a 303 inside htmx's request and swap a whole page into a form.)
+    A place on the page htmx is already showing (``…#anchor``) loses its anchor for htmx: the
+    browser would only scroll to it, without loading the changed page again.
     """
     if is_htmx():
         response = make_response("", 200)
-        response.headers["HX-Redirect"] = url
+        response.headers["HX-Redirect"] = _without_anchor_on_same_page(url)
         return response
     return redirect(url, code=303)

@@ -67,7 +67,8 @@ def text(response) -> str:
 
 
 def post(client, grant, tail, data, htmx=False):
-    headers = {"HX-Request": "true"} if htmx else {}
+    # htmx says which page it is on, as the browser does.
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://localhost{url(grant)}"} if htmx else {}
     return client.post(url(grant, tail), data=data, headers=headers)
 
 

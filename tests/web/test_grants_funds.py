@@ -439,3 +439,14 @@ def test_adding_money_with_htmx_answers_with_just_that_form(client, draft):
     assert page.lstrip().startswith("<form") and "Add more than nothing." in page
     assert 'value="Nothing really"' in page
     assert books.fund_money(fund).total == 0
+
+
+def test_the_funds_members_page_calls_it_a_fund(client, council):
+    org, officer = council
+    fund = f.fund(organisation_=org, officer=officer, name="Harbour Chest")
+    rnd = f.grant_round(organisation_=org)
+    f.sign_in(client, officer)
+    assert "Small-grant fund · hosted by" in f.page_text(client.get(f"/spaces/{fund.slug}"))
+    db.session.commit()
+    page = f.page_text(client.get(f"/spaces/{rnd.space.slug}"))
+    assert "Grant round · hosted by" in page and "Small-grant fund" not in page
