@@ -174,16 +174,17 @@ run_pytest() {  # run_pytest LABEL MARKS [VAR=value...]   (MARKS: a -m expressio
 }
 
 if [ "$POSTGRES" = "1" ]; then
-  # The browser tests drive the same pages as the web tests, so they run once, on
-  # PostgreSQL (the production engine); everything else runs on both. The SQLite run goes on
-  # beside the PostgreSQL one (PostgreSQL spends much of its time waiting on the disk, so the
-  # two share two cores well; the browser tests come last, after the SQLite run is done).
-  # Its output is printed when it ends.
+  # The browser tests drive the same pages as the web tests, so each runs once: half the
+  # files (marked browser_sqlite) on SQLite, the other half on PostgreSQL; everything else
+  # runs on both. The SQLite run goes on beside the PostgreSQL one (PostgreSQL spends much of
+  # its time waiting on the disk, so the two share two cores well). Its output is printed when
+  # it ends.
   sqlite_log="$SCRATCH/pytest-sqlite.log"
-  (run_pytest SQLite "not browser" -u TEST_DATABASE_URL; [ "${#FAILED[@]}" -eq 0 ]) \
-    >"$sqlite_log" 2>&1 &
+  (run_pytest SQLite "not browser or browser_sqlite" -u TEST_DATABASE_URL
+    [ "${#FAILED[@]}" -eq 0 ]) >"$sqlite_log" 2>&1 &
   sqlite_pid=$!
-  run_pytest PostgreSQL "" TEST_DATABASE_URL="postgresql://app:app@127.0.0.1:$PG_PORT/postgres"
+  run_pytest PostgreSQL "not browser_sqlite" \
+    TEST_DATABASE_URL="postgresql://app:app@127.0.0.1:$PG_PORT/postgres"
   sqlite_ok=1
   wait "$sqlite_pid" || sqlite_ok=0
   say "pytest on SQLite, which ran beside PostgreSQL:"

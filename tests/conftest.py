@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from participate import create_app
 from participate.extensions import db
@@ -87,16 +88,98 @@ def template_database(tmp_path_factory):
         yield path
 
 
+class PostgresDatabase:
+    """One database for a whole run on PostgreSQL, emptied after each test instead of made and
+    dropped (a CREATE DATABASE from the template costs about 0.4 s; emptying, about 0.1 s).
+
+    Emptying ends the connections the test left open (autovacuum may go on), switches off the append-only triggers (the
+    audit log's, the ledger's) inside one transaction, deletes every row in an order the
+    foreign keys allow, and starts every sequence again, so each test sees the fresh template:
+    the same tables, no rows, ids from 1. A test that changed the schema itself (or anything
+    else going wrong) gets the database made again from the template.
+    """
+
+    def __init__(self, template: str):
+        self.template = template
+        self.admin = _pg_admin()
+        self.name = f"participate_test_{uuid.uuid4().hex[:10]}"
+        self._create()
+        engine = create_engine(_pg_url(self.name))
+        with engine.connect() as conn:
+            self.shape = self._shape(conn)
+            names = set(conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'")).scalars())
+            guarded = conn.execute(text(
+                "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal")).scalars().all()
+            sequences = conn.execute(text(
+                "SELECT sequence_name FROM information_schema.sequences "
+                "WHERE sequence_schema = 'public'")).scalars().all()
+        engine.dispose()
+        ordered = [t.name for t in reversed(db.metadata.sorted_tables) if t.name in names]
+        ordered = sorted(names - set(ordered)) + ordered  # any table the models do not know
+        self.empty_sql = "; ".join([
+            "SET LOCAL lock_timeout = '5s'",
+            *(f'ALTER TABLE "{t}" DISABLE TRIGGER USER' for t in guarded),
+            *(f'DELETE FROM "{t}"' for t in ordered),
+            *(f'ALTER TABLE "{t}" ENABLE TRIGGER USER' for t in guarded),
+            *(f'ALTER SEQUENCE "{s}" RESTART' for s in sequences),
+        ])
+
+    @staticmethod
+    def _shape(conn) -> tuple:
+        return tuple(conn.execute(text(
+            "SELECT (SELECT string_agg(version_num, ',') FROM alembic_version), "
+            "(SELECT count(*) FROM pg_tables WHERE schemaname = 'public'), "
+            "(SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal)")).one())
+
+    def _create(self) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"'))
+
+    @property
+    def url(self) -> str:
+        return _pg_url(self.name)
+
+    def empty(self) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend' AND usename = current_user"),
+                {"name": self.name})
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                if self._shape(conn) != self.shape:
+                    raise RuntimeError("the test changed the schema")
+                conn.exec_driver_sql(self.empty_sql)
+        except Exception:  # noqa: BLE001 - whatever it was, start again from the template
+            engine.dispose()
+            _drop_database(self.admin, self.name)
+            self._create()
+        finally:
+            engine.dispose()
+
+    def close(self) -> None:
+        _drop_database(self.admin, self.name)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database(template_database):
+    database = PostgresDatabase(template_database)
+    yield database
+    database.close()
+
+
 @pytest.fixture
-def database_url(template_database, tmp_path):
+def database_url(template_database, tmp_path, request):
     if ON_POSTGRES:
-        name = f"participate_test_{uuid.uuid4().hex[:10]}"
-        admin = _pg_admin()
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
-        yield _pg_url(name)
-        _drop_database(admin, name)
-        admin.dispose()
+        database = request.getfixturevalue("postgres_database")
+        yield database.url
+        database.empty()
     else:
         path = tmp_path / "test.db"
         shutil.copyfile(template_database, path)

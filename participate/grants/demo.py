@@ -746,7 +746,8 @@ def _from_residents(fund: Fund, priya: Person, tom: Person, today: date) -> None
             planned_end=today + timedelta(days=200),
             # The people behind the project, with a local organisation holding the money.
             recipient_kind="hosted",
-            recipient_name=project.group_name or f"{author.chosen_name} and neighbours",
+            # (never the author's own name: the group's is shown in public)
+            recipient_name=project.group_name or f"The {project.title} group",
             host_name="Northside Community Hub",
             project_id=project.id,
         )

@@ -36,8 +36,14 @@ AXE_FAIL_IMPACTS = {"serious", "critical"}
 expect.set_options(timeout=10_000)
 
 
+# Under CI the browser tests are shared between the two engines' runs, which go on side by
+# side (scripts/test.sh): every other file, in name order, is also marked ``browser_sqlite``.
+SQLITE_SHARE = set(sorted(p.name for p in HERE.glob("test_*.py"))[1::2])
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark everything in this folder ``browser``; skip it all when there is no Chromium."""
+    """Mark everything in this folder ``browser`` (and half the files ``browser_sqlite``); skip
+    it all when there is no Chromium."""
     skip = pytest.mark.skip(
         reason=f"{CHROMIUM} is missing: install Debian's chromium "
         "(apt-get install -y --no-install-recommends chromium) to run the browser tests"
@@ -46,6 +52,8 @@ def pytest_collection_modifyitems(config, items):
         if HERE not in Path(item.path).resolve().parents:
             continue
         item.add_marker(pytest.mark.browser)
+        if Path(item.path).name in SQLITE_SHARE:
+            item.add_marker(pytest.mark.browser_sqlite)
         # pytest-playwright's own base_url fixture trips a pytest 9 deprecation; not ours.
         item.add_marker(pytest.mark.filterwarnings(
             "ignore:Session-scoped fixtures defined as instance methods"
