@@ -168,7 +168,7 @@ def test_the_closing_page_and_the_letter_are_accessible(make_context, live_serve
     from participate.accounts.models import Person
     from participate.clock import local_today
     from participate.extensions import db
-    from participate.grants import closing, steps
+    from participate.grants import closure, steps
     from participate.grants.models import Grant
 
     path = _paid_grant(live_server)
@@ -177,16 +177,16 @@ def test_the_closing_page_and_the_letter_are_accessible(make_context, live_serve
         jade = db.session.scalar(select(Person).where(Person.email == GRANTEE))
         grant = db.session.scalar(select(Grant).where(Grant.title == "Harbour wall mural"))
         steps.start_closure(grant, by=priya)
-        closing.send_report(grant, by=jade, kind="form", text="What happened?\nA mural.")
-        closing.draft_letter(grant, by=priya, drafted_on=local_today())
-        closing.comment_on_letter(
+        closure.send_report(grant, by=jade, kind="form", text="What happened?\nA mural.")
+        closure.draft_letter(grant, by=priya, drafted_on=local_today())
+        closure.comment_on_letter(
             grant,
             "ip",
             "Can we keep the design?",
             by=jade,
             suggested_text="The design belongs to the group.",
         )
-        closing.raise_issue(grant, "Who owns the mural design?", by=jade)
+        closure.raise_issue(grant, "Who owns the mural design?", by=jade)
         db.session.commit()
         db.session.remove()
 

@@ -17,7 +17,8 @@ from participate.audit.models import AuditEntry
 from participate.clock import local_today
 from participate.demo import DEMO_PASSWORD
 from participate.extensions import db
-from participate.grants import books, closing, steps
+from participate.grants import books, steps
+from participate.grants import closure as ops
 from participate.grants.models import LetterComment, OutstandingIssue
 from tests import factories as f
 
@@ -80,13 +81,13 @@ def _closing(w):
 def _ready(w, *, letter=True):
     """Every step done but the signatures (through the closure operations)."""
     _closing(w)
-    closing.send_report(w.grant, by=w.grantee, kind="form", text="What happened?\nA mural.")
-    closing.review_report(w.grant, by=w.officer, note="Lovely work.")
-    closing.record_conversation(
+    ops.send_report(w.grant, by=w.grantee, kind="form", text="What happened?\nA mural.")
+    ops.review_report(w.grant, by=w.officer, note="Lovely work.")
+    ops.record_conversation(
         w.grant, by=w.officer, on=local_today(), notes="A call.", today=local_today()
     )
     if letter:
-        closing.draft_letter(w.grant, by=w.officer, drafted_on=local_today())
+        ops.draft_letter(w.grant, by=w.officer, drafted_on=local_today())
     db.session.commit()
 
 
@@ -221,17 +222,17 @@ def test_report_files_are_known_by_their_first_bytes():
     odt = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
     docx = _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"})
     xlsx = _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"})
-    assert closing.sniff_report_file(PDF_BYTES)[1] == "pdf"
-    assert closing.sniff_report_file(odt)[1] == "odt"
-    assert closing.sniff_report_file(docx)[1] == "docx"
-    assert closing.sniff_report_file(b"\x89PNG\r\n\x1a\n....")[1] == "png"
-    assert closing.sniff_report_file(b"\xff\xd8\xff\xe0....")[1] == "jpg"
-    assert closing.sniff_report_file(b"RIFF\x00\x00\x00\x00WEBPVP8 ")[1] == "webp"
-    assert closing.sniff_report_file(xlsx) is None
-    assert closing.sniff_report_file(b"PK\x03\x04broken") is None
-    assert closing.sniff_report_file(b"") is None
-    assert closing.safe_download_name("../../a b.exe", "pdf", "x-1") == "a_b.pdf"
-    assert closing.safe_download_name("", "png", "x-1") == "final-report-x-1.png"
+    assert ops.sniff_report_file(PDF_BYTES)[1] == "pdf"
+    assert ops.sniff_report_file(odt)[1] == "odt"
+    assert ops.sniff_report_file(docx)[1] == "docx"
+    assert ops.sniff_report_file(b"\x89PNG\r\n\x1a\n....")[1] == "png"
+    assert ops.sniff_report_file(b"\xff\xd8\xff\xe0....")[1] == "jpg"
+    assert ops.sniff_report_file(b"RIFF\x00\x00\x00\x00WEBPVP8 ")[1] == "webp"
+    assert ops.sniff_report_file(xlsx) is None
+    assert ops.sniff_report_file(b"PK\x03\x04broken") is None
+    assert ops.sniff_report_file(b"") is None
+    assert ops.safe_download_name("../../a b.exe", "pdf", "x-1") == "a_b.pdf"
+    assert ops.safe_download_name("", "png", "x-1") == "final-report-x-1.png"
 
 
 def test_a_report_bigger_than_the_app_takes_is_a_message(app, client, world):
@@ -260,7 +261,7 @@ def test_review_and_conversation(client, world):
     assert "There is no final report to review yet." in f.page_text(client.get(w.base))
     assert _refresh(w).closure.reviewed_at is None
 
-    closing.send_report(w.grant, by=w.officer, kind="conversation", text="We talked it over.")
+    ops.send_report(w.grant, by=w.officer, kind="conversation", text="We talked it over.")
     db.session.commit()
     assert client.post(f"{w.base}/review", data={"note": ""}).status_code == 422
     assert client.post(f"{w.base}/review", data={"note": "Clear and honest."}).status_code == 303
@@ -474,20 +475,20 @@ def _sign(client, w, who, side):
 def test_an_open_comment_or_issue_blocks_signing(client, world):
     w = world
     _ready(w)
-    comment = closing.comment_on_letter(w.grant, "legal", "A question", by=w.grantee)
+    comment = ops.comment_on_letter(w.grant, "legal", "A question", by=w.grantee)
     db.session.commit()
     response = _sign(client, w, w.officer, "funder")
     assert response.status_code == 303
     assert "It is not ready to sign yet" in f.page_text(client.get(w.base))
     assert _refresh(w).closure.funder_signed_at is None
 
-    closing.answer_comment(comment, by=w.officer, accept=True)
-    issue = closing.raise_issue(w.grant, "Who owns the banner?", by=w.grantee)
+    ops.answer_comment(comment, by=w.officer, accept=True)
+    issue = ops.raise_issue(w.grant, "Who owns the banner?", by=w.grantee)
     db.session.commit()
     _sign(client, w, w.grantee, "grantee")
     assert _refresh(w).closure.grantee_signed_at is None
 
-    closing.settle_issue(issue, by=w.officer, outcome="waived", resolution="No banner made.")
+    ops.settle_issue(issue, by=w.officer, outcome="waived", resolution="No banner made.")
     db.session.commit()
     assert _sign(client, w, w.grantee, "grantee").status_code == 303
     assert _refresh(w).closure.grantee_signed_version == w.grant.closure.letter_version
@@ -573,8 +574,8 @@ def test_both_signatures_close_the_grant_and_then_no_money_moves(client, world):
 def test_people_who_may_not_get_404(client, world):
     w = world
     _ready(w)
-    issue = closing.raise_issue(w.grant, "A loose end", by=w.officer)
-    comment = closing.comment_on_letter(w.grant, "legal", "Hmm", by=w.grantee)
+    issue = ops.raise_issue(w.grant, "A loose end", by=w.officer)
+    comment = ops.comment_on_letter(w.grant, "legal", "Hmm", by=w.grantee)
     db.session.commit()
     for who in (w.resident, w.stranger):
         f.as_person(client, who)
@@ -601,8 +602,8 @@ def test_people_who_may_not_get_404(client, world):
     ]:
         assert client.post(url, data=data).status_code == 404, url
     # The grantee signs only for themselves; the fund only for the fund.
-    closing.answer_comment(comment, by=w.officer, accept=False, answer="No")
-    closing.settle_issue(issue, by=w.officer, outcome="cleared", resolution="Done")
+    ops.answer_comment(comment, by=w.officer, accept=False, answer="No")
+    ops.settle_issue(issue, by=w.officer, outcome="cleared", resolution="Done")
     db.session.commit()
     assert _sign(client, w, w.grantee, "funder").status_code == 404
     assert _sign(client, w, w.officer, "grantee").status_code == 404
@@ -616,8 +617,8 @@ def test_people_who_may_not_get_404(client, world):
 def test_with_htmx_a_form_with_a_mistake_comes_back_alone(client, world):
     w = world
     _ready(w)
-    comment = closing.comment_on_letter(w.grant, "legal", "A question", by=w.grantee)
-    issue = closing.raise_issue(w.grant, "A loose end", by=w.grantee)
+    comment = ops.comment_on_letter(w.grant, "legal", "A question", by=w.grantee)
+    issue = ops.raise_issue(w.grant, "A loose end", by=w.grantee)
     db.session.commit()
     f.sign_in(client, w.officer)
     htmx = {"HX-Request": "true"}
