@@ -22,8 +22,6 @@ from participate.grants import rules, steps
 from participate.grants.closure import (
     NOT_A_REPORT_FILE,
     REPORT_QUESTIONS,
-    _runs,
-    _takes_part,
     answer_comment,
     answers_text,
     comment_on_letter,
@@ -104,7 +102,7 @@ def _page(
         "report": bool(closure)
         and rules.can_send_report(person, grant)
         and closure.reviewed_at is None,
-        "report_conversation": _runs(person, grant),
+        "report_conversation": rules.runs_grant(person, grant),
         "review": runs
         and bool(closure)
         and closure.report_at is not None
@@ -114,13 +112,13 @@ def _page(
         "edit": runs and bool(closure) and closure.letter is not None,
         "comment": bool(closure) and rules.can_comment_letter(person, grant, closure),
         "answer": runs,
-        "raise_issue": grant.status == "closing" and _takes_part(person, grant),
+        "raise_issue": grant.status == "closing" and rules.takes_part(person, grant),
         "settle": runs,
         "sign_funder": bool(closure)
         and rules.can_sign(person, grant, "funder", checklist, closure),
         "sign_grantee": bool(closure)
         and rules.can_sign(person, grant, "grantee", checklist, closure),
-        "see_money": _runs(person, grant) or rules.approves_payments(person, grant.fund),
+        "see_money": rules.runs_grant(person, grant) or rules.approves_payments(person, grant.fund),
     }
     report_form = forms.pop("report_form", None) or ReportForm(formdata=None)
     if not may["report_conversation"]:
@@ -245,7 +243,7 @@ def closing(slug: str, number: int):
 @login_required
 def start_closing(slug: str, number: int):
     grant = load_grant(slug, number)
-    allow(_runs(viewer(), grant))
+    allow(rules.runs_grant(viewer(), grant))
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
@@ -279,13 +277,13 @@ def _too_big_message() -> str:
 def send_report_page(slug: str, number: int):
     grant = load_grant(slug, number)
     person = viewer()
-    allow(_takes_part(person, grant))
+    allow(rules.takes_part(person, grant))
     form = _read(ReportForm)
     if form is None:
         form = ReportForm(formdata=None, data={"kind": "upload"})
         form.file.errors = [_too_big_message()]
         return _page(grant, 422, block="report_form", target="report-form", report_form=form)
-    if not _runs(person, grant):
+    if not rules.runs_grant(person, grant):
         form.kind.choices = [c for c in form.kind.choices if c.value != "conversation"]
     valid = form.validate_on_submit()
     kind, text, data, filename = form.kind.data, None, None, None
@@ -350,7 +348,7 @@ def report_file(slug: str, number: int):
 @login_required
 def review(slug: str, number: int):
     grant = load_grant(slug, number)
-    allow(_runs(viewer(), grant))
+    allow(rules.runs_grant(viewer(), grant))
     form = ReviewForm()
     if not form.validate_on_submit():
         return _page(grant, 422, block="review_form", target="review-form", review_form=form)
@@ -367,7 +365,7 @@ def review(slug: str, number: int):
 @login_required
 def conversation(slug: str, number: int):
     grant = load_grant(slug, number)
-    allow(_runs(viewer(), grant))
+    allow(rules.runs_grant(viewer(), grant))
     form = ConversationForm()
     valid = form.validate_on_submit()
     if valid and form.on.data > today():
@@ -408,7 +406,7 @@ def letter_wording() -> dict:
 @login_required
 def draft(slug: str, number: int):
     grant = load_grant(slug, number)
-    allow(_runs(viewer(), grant))
+    allow(rules.runs_grant(viewer(), grant))
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
@@ -433,7 +431,7 @@ def draft(slug: str, number: int):
 @login_required
 def edit_letter(slug: str, number: int, section: str):
     grant = load_grant(slug, number)
-    allow(_runs(viewer(), grant) and section in rules.LETTER_SECTIONS)
+    allow(rules.runs_grant(viewer(), grant) and section in rules.LETTER_SECTIONS)
     form = SectionForm(prefix=section)
     if not form.validate_on_submit():
         return _page(
@@ -470,7 +468,7 @@ def edit_letter(slug: str, number: int, section: str):
 @login_required
 def comment(slug: str, number: int):
     grant = load_grant(slug, number)
-    allow(_takes_part(viewer(), grant))
+    allow(rules.takes_part(viewer(), grant))
     form = CommentForm()
     if not form.validate_on_submit():
         return _page(grant, 422, block="comment_form", target="comment-form", comment_form=form)
@@ -493,7 +491,7 @@ def comment(slug: str, number: int):
 @login_required
 def answer(slug: str, number: int, comment_id: int):
     grant = load_grant(slug, number)
-    allow(_runs(viewer(), grant))
+    allow(rules.runs_grant(viewer(), grant))
     found = db.session.get(LetterComment, comment_id)
     allow(found is not None and found.grant_id == grant.id)
     form = AnswerForm(prefix=f"comment-{found.id}")
@@ -529,7 +527,7 @@ def answer(slug: str, number: int, comment_id: int):
 @login_required
 def issue(slug: str, number: int):
     grant = load_grant(slug, number)
-    allow(_takes_part(viewer(), grant))
+    allow(rules.takes_part(viewer(), grant))
     form = IssueForm()
     if not form.validate_on_submit():
         return _page(grant, 422, block="issue_form", target="issue-form", issue_form=form)
@@ -546,7 +544,7 @@ def issue(slug: str, number: int):
 @login_required
 def settle(slug: str, number: int, issue_id: int):
     grant = load_grant(slug, number)
-    allow(_runs(viewer(), grant))
+    allow(rules.runs_grant(viewer(), grant))
     found = db.session.get(OutstandingIssue, issue_id)
     allow(found is not None and found.grant_id == grant.id)
     form = SettleIssueForm(prefix=f"issue-{found.id}")
@@ -577,7 +575,7 @@ def sign(slug: str, number: int, side: str):
     grant = load_grant(slug, number)
     person = viewer()
     if side == "funder":
-        allow(_runs(person, grant))
+        allow(rules.runs_grant(person, grant))
     elif side == "grantee":
         allow(rules.is_grantee(person, grant))
     else:

@@ -88,16 +88,6 @@ def _closure(grant: Grant):
     return grant.closure
 
 
-def _runs(person, grant: Grant) -> bool:
-    """Someone who runs the fund and is not the grantee (whatever the grant's status)."""
-    return rules.manages(person, grant.fund) and not rules.is_grantee(person, grant)
-
-
-def _takes_part(person, grant: Grant) -> bool:
-    """The grantee, or someone who runs the fund."""
-    return rules.is_grantee(person, grant) or rules.manages(person, grant.fund)
-
-
 def send_report(
     grant: Grant,
     *,
@@ -114,7 +104,7 @@ def send_report(
     _require(closure.reviewed_at is None, "the report is already reviewed")
     _require(kind in rules.REPORT_KINDS, "unknown kind of report")
     if kind == "conversation":
-        _require(_runs(by, grant), "the fund writes the notes of a conversation")
+        _require(rules.runs_grant(by, grant), "the fund writes the notes of a conversation")
     closure.report_kind = kind
     closure.report_file = closure.report_filename = closure.report_content_type = None
     closure.report_text = None
@@ -298,7 +288,7 @@ def answer_comment(comment: LetterComment, *, by, accept: bool, answer: str | No
 
 def raise_issue(grant: Grant, text: str, *, by) -> OutstandingIssue:
     _require(
-        grant.status == "closing" and _takes_part(by, grant),
+        grant.status == "closing" and rules.takes_part(by, grant),
         "issues are raised while the grant closes",
     )
     _require(bool(text.strip()), "say what needs settling")

@@ -158,6 +158,16 @@ def is_grantee(person, grant) -> bool:
     return person is not None and person.id == grant.applicant_id
 
 
+def runs_grant(person, grant) -> bool:
+    """Someone who runs the fund and is not the grantee (whatever the grant's status)."""
+    return manages(person, grant.fund) and not is_grantee(person, grant)
+
+
+def takes_part(person, grant) -> bool:
+    """The grantee, or someone who runs the fund."""
+    return is_grantee(person, grant) or manages(person, grant.fund)
+
+
 def can_view_fund(person, fund) -> bool:
     """Once it is no longer a draft, a public fund is seen by everyone, a members-only fund by
     the members of its space and its finance approvers; managers always see it."""

@@ -400,3 +400,11 @@ def test_a_members_only_fund_is_seen_by_its_members_finance_and_managers():
         assert rules.can_view_fund(who, members_only), who
     for who in (None, GRANTEE, OTHER_OFFICER, LEFT_PANEL):
         assert not rules.can_view_fund(who, members_only), who
+
+
+def test_who_runs_a_grant_and_who_takes_part_in_closing_it():
+    g = grant("closing")
+    assert rules.runs_grant(OFFICER, g) and not rules.runs_grant(GRANTEE, g)
+    assert not rules.runs_grant(OFFICER, grant("closing", applicant=OFFICER))
+    assert rules.takes_part(GRANTEE, g) and rules.takes_part(OFFICER, g)
+    assert not rules.takes_part(PANEL, g) and not rules.takes_part(FINANCE, g)
