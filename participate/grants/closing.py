@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from participate.accounts.models import Person
-from participate.extensions import db
+from participate.extensions import db, limiter
 from participate.grants import rules, steps
 from participate.grants.closure import (
     NOT_A_REPORT_FILE,
@@ -58,6 +58,7 @@ from participate.grants.views import (
     viewer,
 )
 from participate.web.htmx import see_other
+from participate.web.pdf import pdf_response
 
 # --- the page --------------------------------------------------------------------------------
 
@@ -598,12 +599,25 @@ def sign(slug: str, number: int, side: str):
 @login_required
 def closure_letter(slug: str, number: int):
     """The letter as a page to print or save."""
+    return render_template("grants/closure_letter.html", **_letter(slug, number))
+
+
+@bp.get("/<slug>/grants/<int:number>/closing/letter.pdf")
+@login_required
+@limiter.limit("20 per minute")
+def closure_letter_pdf(slug: str, number: int):
+    """The same letter as a PDF (WeasyPrint), to keep, print or send."""
+    context = _letter(slug, number)
+    html = render_template("grants/closure_letter_pdf.html", **context)
+    return pdf_response(html, f"closure-letter-{context['grant'].reference}.pdf")
+
+
+def _letter(slug: str, number: int) -> dict:
     grant = load_grant(slug, number)
     closure = grant.closure
     if closure is None or closure.letter is None:
         abort(404)
-    return render_template(
-        "grants/closure_letter.html",
+    return dict(
         grant=grant,
         fund=grant.fund,
         closure=closure,

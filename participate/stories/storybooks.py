@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, flash, make_response, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,6 +34,7 @@ from participate.stories import markdown, rules
 from participate.stories.forms import ButtonForm
 from participate.stories.models import Quote, Story, Storybook, StorybookItem
 from participate.web.htmx import see_other
+from participate.web.pdf import pdf_response
 
 
 def add_to_storybook(
@@ -389,26 +390,7 @@ def storybook_pdf(slug: str, storybook_id: int):
         entries=contents(found, today).entries,
         made_on=format_date(today, "d MMMM yyyy"),
     )
-    response = make_response(_pdf(html))
-    response.mimetype = "application/pdf"
-    response.headers.set(
-        "Content-Disposition", "attachment", filename=f"{plain_slug(found.title, 'storybook')}.pdf"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class _NothingFetched(URLFetcher):
-        """The PDF is made from its own HTML and CSS alone: nothing is fetched, ever."""
-
-        def fetch(self, url, headers=None):
-            raise ValueError(f"Storybook PDFs fetch nothing: {url}")
-
-    return HTML(string=html, base_url="about:blank", url_fetcher=_NothingFetched()).write_pdf()
+    return pdf_response(html, f"{plain_slug(found.title, 'storybook')}.pdf")
 
 
 # --- curating ----------------------------------------------------------------------------------

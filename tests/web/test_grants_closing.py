@@ -688,3 +688,32 @@ def test_the_demo_grants_closing_pages_show(client, app):
             assert client.get(f"{base}/letter").status_code == 200
         if grant.status == "closed":
             assert "This grant is closed." in f.page_text(response)
+
+
+def test_the_letter_downloads_as_a_pdf_for_who_may_read_it(client, world):
+    import io
+
+    from pypdf import PdfReader
+
+    w = world
+    _closing(w)
+    f.sign_in(client, w.officer)
+    assert client.get(f"{w.base}/letter.pdf").status_code == 404  # not drafted yet
+    assert client.post(f"{w.base}/letter/draft").status_code == 303
+    response = client.get(f"{w.base}/letter.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    letter = _refresh(w).closure.letter
+    for heading in ("Legal", "Reporting", "Communications", "Data", "Intellectual property"):
+        assert heading in text
+    assert letter["legal"].split("\n")[0][:40] in " ".join(text.split())
+    assert "Not signed yet" in text
+
+    f.as_person(client, w.grantee)
+    assert client.get(f"{w.base}/letter.pdf").status_code == 200
+    someone = f.person("Someone Else")
+    db.session.commit()
+    f.as_person(client, someone)
+    assert client.get(f"{w.base}/letter.pdf").status_code == 404

@@ -720,13 +720,13 @@ def test_the_pdf_fetches_nothing(app, monkeypatch):
     """Whatever the HTML asks for, making the PDF opens no file and no network address."""
     import urllib.request
 
-    from participate.stories import storybooks
+    from participate.web.pdf import html_to_pdf
 
     opened = []
     monkeypatch.setattr(
         urllib.request.OpenerDirector, "open", lambda self, *a, **k: opened.append(a)
     )
-    pdf = storybooks._pdf(
+    pdf = html_to_pdf(
         '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
         '<img src="file:///etc/passwd"><img src="https://example.org/x.png"><p>Words</p>'
     )
