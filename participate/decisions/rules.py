@@ -16,7 +16,7 @@ Arguments are plain objects with the fields of ``decisions.models``:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -365,9 +365,18 @@ def can_amend(person, circle, proposal) -> bool:
     )
 
 
-def can_respond(person, circle, proposal, round_open: bool, already: bool) -> bool:
-    """One answer each per consent round, while it is open."""
-    return proposal.state == "consent" and round_open and not already and decides(person, circle)
+def can_respond(
+    person, circle, proposal, round_open: bool, already: bool, stepped_out: Collection[int] = ()
+) -> bool:
+    """One answer each per consent round, while it is open; not from a member who stepped
+    out of deciding this proposal (a declared interest)."""
+    return (
+        proposal.state == "consent"
+        and round_open
+        and not already
+        and decides(person, circle)
+        and person.id not in stepped_out
+    )
 
 
 def can_record_for(facilitator, member, circle) -> bool:

@@ -56,8 +56,23 @@ def circle_for(space: Space) -> Circle:
     )
 
 
-def deciders(circle: Circle) -> list[Person]:
-    """The people whose answers count, by name."""
+# Features that tie a proposal to something a member may have an interest in (a grant
+# application taken to a consent round) say who steps out of deciding it:
+# function(proposal) -> set of person ids. Their answers are not asked for and do not count.
+stepped_out_providers: list = []
+
+
+def stepped_out(proposal: Proposal | None) -> set[int]:
+    ids: set[int] = set()
+    if proposal is not None:
+        for provider in stepped_out_providers:
+            ids |= provider(proposal)
+    return ids
+
+
+def deciders(circle: Circle, proposal: Proposal | None = None) -> list[Person]:
+    """The people whose answers count, by name (for a proposal, without those who stepped
+    out of deciding it)."""
     roles = rules.DECIDING_ROLES.get(circle.kind, set())
     people = db.session.scalars(
         select(Person)
@@ -70,7 +85,8 @@ def deciders(circle: Circle) -> list[Person]:
         )
         .order_by(Person.chosen_name, Person.id)
     ).all()
-    return list(people)
+    out = stepped_out(proposal)
+    return [p for p in people if p.id not in out]
 
 
 def round_open(rnd: DecisionRound | None, now: datetime | None = None) -> bool:
@@ -113,7 +129,7 @@ def situation(proposal: Proposal, circle: Circle, today: date, reason: str = "")
     responses = consent.responses if consent is not None else []
     decision = latest_decision(proposal) if proposal.state == "adopted" else None
     return rules.Situation(
-        members=len(deciders(circle)),
+        members=len(deciders(circle, proposal)),
         answered=sum(1 for r in responses if r.counts),
         unchecked_paper=sum(1 for r in responses if not r.counts),
         live_objections=len(live_objections(proposal)),

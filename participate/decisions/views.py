@@ -320,7 +320,7 @@ def _page_context(circle: Circle, proposal: Proposal, **forms):
     person, acting, today = viewer(), subject(circle), local_today()
     rnd = proposal.current_round
     is_open = steps.round_open(rnd)
-    deciders = steps.deciders(circle)
+    deciders = steps.deciders(circle, proposal)
     facilitating = rules.is_facilitator(person, circle)
     mine = None
     reacted = set()
@@ -383,7 +383,9 @@ def _page_context(circle: Circle, proposal: Proposal, **forms):
         may_answer_questions=rules.can_answer_question(acting, circle, proposal),
         may_react=rules.can_react(acting, circle, proposal, is_open, acting.id in reacted)
         or may_record["reaction_form"],
-        may_respond=rules.can_respond(acting, circle, proposal, is_open, mine is not None)
+        may_respond=rules.can_respond(
+            acting, circle, proposal, is_open, mine is not None, steps.stepped_out(proposal)
+        )
         or may_record["consent_form"],
         may_amend=rules.can_amend(acting, circle, proposal),
         mine=mine,
@@ -618,7 +620,10 @@ def respond(slug: str, proposal_id: int):
     rnd, member, recorded_by = turn.rnd, turn.member, turn.recorded_by
     already = rnd is not None and any(r.person_id == member.id for r in rnd.responses)
     if rnd is None or not (
-        turn.unchosen or rules.can_respond(member, circle, proposal, turn.is_open, already)
+        turn.unchosen
+        or rules.can_respond(
+            member, circle, proposal, turn.is_open, already, steps.stepped_out(proposal)
+        )
     ):
         if already or (rnd is not None and not turn.is_open):
             flash(
@@ -817,7 +822,7 @@ def cards(slug: str, proposal_id: int):
         abort(404)
     if request.method == "POST" and not facilitating:
         abort(404)  # members check cards; facilitators type them in
-    deciders = steps.deciders(circle)
+    deciders = steps.deciders(circle, proposal)
     answered = {r.person_id: r for r in rnd.responses}
     errors: dict[int, str] = {}
     typed: dict[int, tuple[str, str]] = {}
@@ -1008,7 +1013,12 @@ def _home_tasks(person) -> list[Task]:
         rnd = proposal.current_round
         is_open = steps.round_open(rnd)
         if proposal.state == "consent" and rules.can_respond(
-            person, circle, proposal, is_open, any(r.person_id == person.id for r in rnd.responses)
+            person,
+            circle,
+            proposal,
+            is_open,
+            any(r.person_id == person.id for r in rnd.responses),
+            steps.stepped_out(proposal),
         ):
             tasks.append(
                 Task(

@@ -649,3 +649,17 @@ def from_round(slug: str):
             "warning",
         )
     return see_other(url_for("grants.from_round", slug=fund.slug, round_id=rnd.id))
+
+
+def _stepped_out_of_consent(proposal) -> set[int]:
+    """In the consent round for an application, the panel members who declared an interest
+    in it, and the person who applied, step out of deciding it (``decisions.steps``)."""
+    grant = db.session.scalar(select(Grant).where(Grant.proposal_id == proposal.id))
+    if grant is None:
+        return set()
+    return {d.person_id for d in steps.declarations(grant) if d.has_interest} | {
+        grant.applicant_id
+    }
+
+
+decision_steps.stepped_out_providers.append(_stepped_out_of_consent)

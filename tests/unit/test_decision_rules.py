@@ -226,6 +226,13 @@ def test_a_member_cannot_answer_twice_or_after_the_round_closes():
     )
     assert not rules.can_react(member, CIRCLE, proposal("reaction"), True, already=True)
     assert not rules.can_react(member, CIRCLE, proposal("reaction"), False, already=False)
+
+
+def test_a_member_who_stepped_out_of_a_proposal_does_not_answer_it():
+    member = PEOPLE["civic"]
+    consent = proposal("consent")
+    assert not rules.can_respond(member, CIRCLE, consent, True, False, stepped_out={member.id})
+    assert rules.can_respond(member, CIRCLE, consent, True, False, stepped_out={member.id + 1})
     for state in set(rules.STATES) - {"consent"}:
         assert not rules.can_respond(member, CIRCLE, proposal(state), True, False)
 

@@ -463,3 +463,34 @@ def test_awards_from_a_residents_vote_are_all_or_nothing(client, panel):
     # Panel members do not make grants from a vote.
     f.as_person(client, panel.members[0])
     assert client.get(url).status_code == 404
+
+
+def test_in_the_consent_round_a_member_who_declared_an_interest_steps_out(client, panel):
+    from participate.clock import local_today
+    from participate.decisions import steps as decision_steps
+    from participate.decisions.models import ConsentResponse
+
+    panel.fund.decides_by = "consent"
+    jade, kim = panel.members[1], panel.members[2]
+    db.session.commit()
+    f.as_person(client, jade)
+    assert _declare(client, panel.grant, "My sister runs the club.").status_code == 303
+    f.as_person(client, panel.priya)
+    assert client.post(_url(panel.grant, "consent-round")).status_code == 303
+    proposal = db.session.get(Proposal, _fresh(panel.grant).proposal_id)
+    proposal.state = "consent"
+    decision_steps._open_round(proposal, "consent", panel.priya)
+    db.session.commit()
+
+    circle = decision_steps.circle_for(panel.fund.space)
+    assert decision_steps.stepped_out(proposal) == {jade.id, panel.applicant.id}
+    assert jade.id not in [p.id for p in decision_steps.deciders(circle, proposal)]
+    assert decision_steps.situation(proposal, circle, local_today()).members == 4
+
+    answer = {"answer": "consent", "reason": ""}
+    f.as_person(client, jade)
+    assert client.post(f"/decide/{panel.fund.slug}/{proposal.id}/answers", data=answer).status_code == 404
+    f.as_person(client, kim)
+    assert client.post(f"/decide/{panel.fund.slug}/{proposal.id}/answers", data=answer).status_code == 303
+    answered = db.session.scalars(select(ConsentResponse.person_id)).all()
+    assert answered == [kim.id]
