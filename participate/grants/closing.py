@@ -53,6 +53,7 @@ from participate.grants.views import (
     bp,
     grant_form_errors,
     load_grant,
+    load_record,
     render_grant,
     today,
     viewer,
@@ -493,8 +494,7 @@ def comment(slug: str, number: int):
 def answer(slug: str, number: int, comment_id: int):
     grant = load_grant(slug, number)
     allow(rules.runs_grant(viewer(), grant))
-    found = db.session.get(LetterComment, comment_id)
-    allow(found is not None and found.grant_id == grant.id)
+    found = load_record(LetterComment, comment_id, grant)
     form = AnswerForm(prefix=f"comment-{found.id}")
     valid = form.validate_on_submit()
     if valid and form.decision.data == "decline" and not (form.answer.data or "").strip():
@@ -546,8 +546,7 @@ def issue(slug: str, number: int):
 def settle(slug: str, number: int, issue_id: int):
     grant = load_grant(slug, number)
     allow(rules.runs_grant(viewer(), grant))
-    found = db.session.get(OutstandingIssue, issue_id)
-    allow(found is not None and found.grant_id == grant.id)
+    found = load_record(OutstandingIssue, issue_id, grant)
     form = SettleIssueForm(prefix=f"issue-{found.id}")
     if not form.validate_on_submit():
         return _page(

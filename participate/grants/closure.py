@@ -269,7 +269,7 @@ def answer_comment(comment: LetterComment, *, by, accept: bool, answer: str | No
     _require(rules.can_run_closure(by, grant), "only the fund answers comments")
     _require(comment.status == "open", "this comment is already answered")
     answer = (answer or "").strip() or None
-    _require(accept or answer is not None, "say why it is declined")
+    _require(accept or bool((answer or "").strip()), "say why it is declined")
     comment.status = "accepted" if accept else "declined"
     comment.answer, comment.answered_by_id, comment.answered_at = answer, by.id, utcnow()
     if accept and comment.suggested_text:

@@ -657,9 +657,7 @@ def _stepped_out_of_consent(proposal) -> set[int]:
     grant = db.session.scalar(select(Grant).where(Grant.proposal_id == proposal.id))
     if grant is None:
         return set()
-    return {d.person_id for d in steps.declarations(grant) if d.has_interest} | {
-        grant.applicant_id
-    }
+    return {d.person_id for d in steps.declarations(grant) if d.has_interest} | {grant.applicant_id}
 
 
 decision_steps.stepped_out_providers.append(_stepped_out_of_consent)

@@ -40,6 +40,7 @@ from participate.grants.views import (
     bp,
     grant_form_errors,
     load_grant,
+    load_record,
     money_problems,
     render_grant,
     today,
@@ -361,13 +362,8 @@ def ask_reallocation(slug: str, number: int):
 def decide_reallocation(slug: str, number: int, reallocation_id: int):
     grant = load_grant(slug, number)
     person = viewer()
-    found = db.session.get(Reallocation, reallocation_id)
-    allow(
-        found is not None
-        and found.grant_id == grant.id
-        and grant.status in rules.PAYABLE
-        and rules.can_decide_reallocation(person, found, grant)
-    )
+    found = load_record(Reallocation, reallocation_id, grant)
+    allow(rules.can_decide_reallocation(person, found, grant))
     form = DecideReallocationForm(prefix=f"decide-{found.id}")
     valid = form.validate_on_submit()
     if form.decision.data == "refuse" and not form.note.data:

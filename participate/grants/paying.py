@@ -36,6 +36,7 @@ from participate.grants.views import (
     grant_form_errors,
     load_fund,
     load_grant,
+    load_record,
     money_problems,
     render,
     render_form_errors,
@@ -72,13 +73,6 @@ def _with_anchor(url: str, anchor: str) -> str:
 
 def money_url(grant: Grant, anchor: str = "") -> str:
     return _with_anchor(url_for("grants.money", slug=grant.fund.slug, number=grant.number), anchor)
-
-
-def _load_payment(grant: Grant, payment_id: int) -> Payment:
-    payment = db.session.get(Payment, payment_id)
-    if payment is None or payment.grant_id != grant.id:
-        abort(404)
-    return payment
 
 
 def _mark_paid_form(payment: Payment, formdata=None) -> MarkPaidForm:
@@ -235,7 +229,7 @@ def money_request(slug: str, number: int):
 @login_required
 def money_approve(slug: str, number: int, payment_id: int):
     grant = load_grant(slug, number)
-    payment = _load_payment(grant, payment_id)
+    payment = load_record(Payment, payment_id, grant)
     person = viewer()
     allow(paying_rules.may_try("approve", person, grant, payment))
     form = ActionForm()
@@ -261,7 +255,7 @@ def money_approve(slug: str, number: int, payment_id: int):
 @login_required
 def money_refuse(slug: str, number: int, payment_id: int):
     grant = load_grant(slug, number)
-    payment = _load_payment(grant, payment_id)
+    payment = load_record(Payment, payment_id, grant)
     person = viewer()
     allow(paying_rules.may_try("refuse", person, grant, payment))
     form = RefuseForm(prefix=f"r{payment.id}")
@@ -284,7 +278,7 @@ def money_refuse(slug: str, number: int, payment_id: int):
 @login_required
 def money_withdraw(slug: str, number: int, payment_id: int):
     grant = load_grant(slug, number)
-    payment = _load_payment(grant, payment_id)
+    payment = load_record(Payment, payment_id, grant)
     person = viewer()
     allow(paying_rules.may_try("withdraw", person, grant, payment))
     form = ActionForm()
@@ -307,7 +301,7 @@ def money_withdraw(slug: str, number: int, payment_id: int):
 @login_required
 def money_paid(slug: str, number: int, payment_id: int):
     grant = load_grant(slug, number)
-    payment = _load_payment(grant, payment_id)
+    payment = load_record(Payment, payment_id, grant)
     person = viewer()
     allow(paying_rules.may_try("mark_paid", person, grant))
     form = _mark_paid_form(payment, formdata=True)

@@ -68,6 +68,15 @@ def load_grant(slug: str, number: int) -> Grant:
     return grant
 
 
+def load_record(model, record_id: int, grant: Grant):
+    """One of a grant's own records (a payment, a comment, an issue, a reallocation), or 404:
+    an id from another grant is as unknown as one that does not exist."""
+    found = db.session.get(model, record_id)
+    if found is None or found.grant_id != grant.id:
+        abort(404)
+    return found
+
+
 def _fund_context(fund: Fund, tab: str, context: dict) -> dict:
     person = viewer()
     return {
