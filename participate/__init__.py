@@ -57,6 +57,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.commissions import views as commission_views
     from participate.decisions import views as decision_views
     from participate.grants import views as grant_views
+    from participate.links import models as link_models  # noqa: F401 - tables for migrations
+    from participate.notices import models as notice_models  # noqa: F401
     from participate.web import views as web_views
 
     app.register_blueprint(web_views.bp)

@@ -1,0 +1,1 @@
+"""Links between features: the chain from what people said to what changed because of it."""
