@@ -57,8 +57,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.commissions import views as commission_views
     from participate.decisions import views as decision_views
     from participate.grants import views as grant_views
-    from participate.links import models as link_models  # noqa: F401 - tables for migrations
-    from participate.notices import models as notice_models  # noqa: F401
+    from participate.links import views as link_views
+    from participate.notices import models as notice_models  # noqa: F401 - tables for migrations
+    from participate.public import opendata, places
     from participate.web import views as web_views
 
     app.register_blueprint(web_views.bp)
@@ -71,15 +72,20 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(decision_views.public_bp)
     app.register_blueprint(budgeting_views.bp)
     app.register_blueprint(grant_views.bp)
+    app.register_blueprint(link_views.bp)
+    app.register_blueprint(places.bp)
+    opendata.init_app(app)  # the ZIP, the JSON API and `flask public`
     auth.init_app(app)
 
     from participate import demo
     from participate.accounts.cli import accounts_cli
     from participate.budgeting.cli import budgeting_cli
     from participate.grants.cli import grants_cli
+    from participate.notices.cli import notices_cli
 
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(budgeting_cli)
     app.cli.add_command(grants_cli)
+    app.cli.add_command(notices_cli)
     return app

@@ -16,6 +16,8 @@ from participate.commissions import demo as commission_demo
 from participate.decisions import demo as decision_demo
 from participate.extensions import db
 from participate.grants import demo as grants_demo
+from participate.links import demo as links_demo
+from participate.notices import demo as notices_demo
 from participate.stories import demo as story_demo
 
 DEMO_PASSWORD = "porthaven-demo"  # noqa: S105 - documented demo password, not a secret
@@ -174,6 +176,8 @@ def load() -> bool:
         {**people, "dot": dot, "kayleigh": kayleigh, "bernie": bernie, "helen": helen},
         local_today(),
     )
+    links_demo.load(local_today())  # a whole chain, from stories to a grant paid
+    notices_demo.load()  # news waiting to be emailed
     record("demo.loaded", "Loaded the demo place", council, visibility="public")
     db.session.commit()
     return True

@@ -61,7 +61,9 @@ def _new_batch_form(rnd: GrantRound) -> NewBatchForm:
     return form
 
 
-def _paper_page(rnd: GrantRound, form: NewBatchForm, status: int = 200):
+def _paper_page(rnd: GrantRound, form: NewBatchForm, status: int = 200, print_form=None):
+    from participate.budgeting import printing  # printed ballots: their form and history
+
     batches = _batches(rnd)
     names = _names([b.entered_by_id for b in batches] + [b.checked_by_id for b in batches])
     sizes = ballots.batch_sizes([b.id for b in batches])
@@ -79,6 +81,7 @@ def _paper_page(rnd: GrantRound, form: NewBatchForm, status: int = 200):
         pots=pots,
         figures={p.id: voting.figures_text(counting.ballot_figures(p)) for p in rnd.pots},
         form=form,
+        **printing.print_section(rnd, print_form),
     )
 
 

@@ -38,6 +38,7 @@ from participate.budgeting.views import (
 )
 from participate.columns import utcnow
 from participate.extensions import db
+from participate.notices import news
 from participate.slugs import slugify
 from participate.text import N_
 from participate.web.htmx import form_errors, is_htmx, see_other
@@ -394,6 +395,7 @@ def move(slug: str):
         visibility="space",
         detail={"from": before, "to": to},
     )
+    news.round_moved(rnd, to)  # voting opens: its voters hear (notices/news.py)
     db.session.commit()
     flash(_("The round is now at: %(phase)s.", phase=_(rules.PHASE_LABELS[to])), "success")
     return see_other(url_for("budgeting.show", slug=slug))

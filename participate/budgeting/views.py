@@ -120,6 +120,7 @@ def render_form_errors(
 from participate.budgeting import (  # noqa: E402, F401
     home,
     paper,
+    printing,
     projects,
     results,
     rounds,

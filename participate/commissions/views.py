@@ -613,5 +613,5 @@ def people_update(slug: str, membership_id: int):
 
 
 # The other commission pages register their routes on ``bp`` when imported.
-from participate.commissions import commitments, recompense, sessions  # noqa: E402, F401
+from participate.commissions import commitments, printing, recompense, sessions  # noqa: E402, F401
 from participate.stories import views as _story_views  # noqa: E402, F401

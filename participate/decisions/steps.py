@@ -28,6 +28,7 @@ from participate.decisions.models import (
     Reaction,
 )
 from participate.extensions import db
+from participate.notices import news
 
 
 @dataclass(frozen=True)
@@ -406,6 +407,7 @@ def respond(
         )
         db.session.flush()
         db.session.refresh(proposal)
+        news.objection_raised(proposal, rnd, member)  # the proposer hears (notices/news.py)
     record(
         "proposal.answered",
         f"Answered the consent round on {proposal.title}",

@@ -1066,3 +1066,6 @@ def _home_tasks(person) -> list[Task]:
 
 
 TASK_PROVIDERS.append(_home_tasks)
+
+# Printed consent cards register on ``bp`` when imported.
+from participate.decisions import printing  # noqa: E402, F401

@@ -34,12 +34,15 @@ from participate.grants.models import (
     LedgerTransaction,
     Payment,
 )
+from participate.problems import Refusal
+from participate.text import N_
 
 GRANT_KINDS = ("committed", "paid", "returned")
 
 
-class LedgerRefused(ValueError):
-    """A movement the ledger will not take (it would overdraw, or the grant is closed)."""
+class LedgerRefused(Refusal):
+    """A movement the ledger will not take (it would overdraw, or the grant is closed); its
+    message is marked with N_ and shown translated."""
 
 
 def code(kind: str, grant: Grant | None = None) -> str:
@@ -85,12 +88,19 @@ def post(
     except ValueError as error:
         raise LedgerRefused(str(error)) from error
     if grant is not None and not rules.accepts_money(grant.status, kind):
-        raise LedgerRefused(f"grant {grant.reference} is {grant.status}: no {kind} now")
+        raise LedgerRefused(
+            N_("grant %(reference)s is %(status)s: no %(kind)s now"),
+            reference=grant.reference,
+            status=grant.status,
+            kind=kind,
+        )
     accounts = {c: _account(fund, c, lock=True) for c in sorted(moves)}
     after = {c: accounts[c].balance + n for c, n in moves.items()}
     overdrawn = ledger.overdrawn(after, [c for c in after if c != "income"])
     if overdrawn:
-        raise LedgerRefused(f"this would take {', '.join(overdrawn)} below zero")
+        raise LedgerRefused(
+            N_("this would take %(accounts)s below zero"), accounts=", ".join(overdrawn)
+        )
     tx = LedgerTransaction(
         fund_id=fund.id,
         grant_id=grant.id if grant is not None else None,
@@ -183,17 +193,17 @@ def release(grant: Grant, amount: int, *, memo: str, by=None, occurred_on=None):
 def reverse(tx: LedgerTransaction, *, memo: str, by=None) -> LedgerTransaction:
     """Undo ``tx`` with a transaction that points at it (each is reversed at most once)."""
     if tx.kind == "reversal":
-        raise LedgerRefused("a correction is not corrected again: make a new movement")
+        raise LedgerRefused(N_("a correction is not corrected again: make a new movement"))
     if tx.kind == "award":
-        raise LedgerRefused("an award is undone by cancelling the grant, which releases it")
+        raise LedgerRefused(N_("an award is undone by cancelling the grant, which releases it"))
     if db.session.scalar(
         select(LedgerTransaction.id).where(LedgerTransaction.reverses_id == tx.id)
     ):
-        raise LedgerRefused(f"transaction {tx.id} is already reversed")
+        raise LedgerRefused(N_("transaction %(id)s is already reversed"), id=tx.id)
     fund = db.session.get(Fund, tx.fund_id)
     grant = db.session.get(Grant, tx.grant_id) if tx.grant_id else None
     if grant is not None and grant.status == "closed":
-        raise LedgerRefused(f"grant {grant.reference} is closed")
+        raise LedgerRefused(N_("grant %(reference)s is closed"), reference=grant.reference)
     moves: dict[str, int] = defaultdict(int)
     for p in tx.postings:
         moves[p.account.code] -= p.amount

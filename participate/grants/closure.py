@@ -43,9 +43,9 @@ REPORT_QUESTIONS = (
 )
 
 
-def _require(allowed: bool, why: str) -> None:
+def _require(allowed: bool, why: str, **params: object) -> None:
     if not allowed:
-        raise StepRefused(why)
+        raise StepRefused(why, **params)
 
 
 def sniff_report_file(data: bytes) -> tuple[str, str] | None:
@@ -84,7 +84,7 @@ def answers_text(answers: list[tuple[str, str]]) -> str:
 
 
 def _closure(grant: Grant):
-    _require(grant.closure is not None, "this grant has not started closing")
+    _require(grant.closure is not None, N_("this grant has not started closing"))
     return grant.closure
 
 
@@ -99,24 +99,24 @@ def send_report(
 ):
     """The final report: answers (``text``), a file (``data``), or a manager's notes of a
     conversation (``text``). It can be sent again until it is reviewed."""
-    _require(rules.can_send_report(by, grant), "only the grantee or the fund sends the report")
+    _require(rules.can_send_report(by, grant), N_("only the grantee or the fund sends the report"))
     closure = _closure(grant)
-    _require(closure.reviewed_at is None, "the report is already reviewed")
-    _require(kind in rules.REPORT_KINDS, "unknown kind of report")
+    _require(closure.reviewed_at is None, N_("the report is already reviewed"))
+    _require(kind in rules.REPORT_KINDS, N_("unknown kind of report"))
     if kind == "conversation":
-        _require(rules.runs_grant(by, grant), "the fund writes the notes of a conversation")
+        _require(rules.runs_grant(by, grant), N_("the fund writes the notes of a conversation"))
     closure.report_kind = kind
     closure.report_file = closure.report_filename = closure.report_content_type = None
     closure.report_text = None
     if kind == "upload":
         found = sniff_report_file(data or b"")
-        _require(found is not None, "not a report file")
+        _require(found is not None, N_("not a report file"))
         content_type, extension = found
         closure.report_file = data
         closure.report_content_type = content_type
         closure.report_filename = safe_download_name(filename, extension, grant.reference)
     else:
-        _require(bool(text and text.strip()), "the report is empty")
+        _require(bool(text and text.strip()), N_("the report is empty"))
         closure.report_text = text.strip()
     closure.report_at, closure.report_by_id = utcnow(), by.id
     db.session.flush()
@@ -131,9 +131,9 @@ def send_report(
 
 
 def review_report(grant: Grant, *, by, note: str):
-    _require(rules.can_run_closure(by, grant), "only the fund reviews the report")
+    _require(rules.can_run_closure(by, grant), N_("only the fund reviews the report"))
     closure = _closure(grant)
-    _require(closure.report_at is not None, "there is no report to review yet")
+    _require(closure.report_at is not None, N_("there is no report to review yet"))
     closure.review_note = note.strip()
     closure.reviewed_at, closure.reviewed_by_id = utcnow(), by.id
     db.session.flush()
@@ -148,9 +148,9 @@ def review_report(grant: Grant, *, by, note: str):
 
 
 def record_conversation(grant: Grant, *, by, on: date, notes: str, today: date):
-    _require(rules.can_run_closure(by, grant), "only the fund records the conversation")
+    _require(rules.can_run_closure(by, grant), N_("only the fund records the conversation"))
     closure = _closure(grant)
-    _require(on <= today, "the conversation cannot be in the future")
+    _require(on <= today, N_("the conversation cannot be in the future"))
     closure.conversation_on, closure.conversation_notes = on, notes.strip()
     closure.conversation_by_id = by.id
     db.session.flush()
@@ -195,7 +195,7 @@ def draft_letter(grant: Grant, *, by, drafted_on: date, **wording):
     """The letter from the template (again, if it was drafted before): every section is
     replaced, and any signature no longer counts. ``wording``: ``letter.draft``'s gettext,
     day and words."""
-    _require(rules.can_run_closure(by, grant), "only the fund drafts the letter")
+    _require(rules.can_run_closure(by, grant), N_("only the fund drafts the letter"))
     closure = _closure(grant)
     closure.letter = letter.draft(letter_facts(grant, drafted_on), **wording)
     closure.letter_version = (closure.letter_version or 0) + 1
@@ -218,11 +218,11 @@ def _set_section(closure, section: str, text: str) -> None:
 
 
 def edit_section(grant: Grant, section: str, text: str, *, by):
-    _require(rules.can_run_closure(by, grant), "only the fund edits the letter")
+    _require(rules.can_run_closure(by, grant), N_("only the fund edits the letter"))
     closure = _closure(grant)
-    _require(closure.letter is not None, "draft the letter first")
-    _require(section in rules.LETTER_SECTIONS, "no such part of the letter")
-    _require(bool(text.strip()), "a section cannot be empty")
+    _require(closure.letter is not None, N_("draft the letter first"))
+    _require(section in rules.LETTER_SECTIONS, N_("no such part of the letter"))
+    _require(bool(text.strip()), N_("a section cannot be empty"))
     _set_section(closure, section, text)
     db.session.flush()
     record(
@@ -240,9 +240,9 @@ def comment_on_letter(
     grant: Grant, section: str, body: str, *, by, suggested_text: str | None = None
 ) -> LetterComment:
     _require(
-        rules.can_comment_letter(by, grant, grant.closure), "the letter is not open to comments"
+        rules.can_comment_letter(by, grant, grant.closure), N_("the letter is not open to comments")
     )
-    _require(section in rules.LETTER_SECTIONS, "no such part of the letter")
+    _require(section in rules.LETTER_SECTIONS, N_("no such part of the letter"))
     comment = LetterComment(
         grant_id=grant.id,
         section=section,
@@ -266,10 +266,10 @@ def answer_comment(comment: LetterComment, *, by, accept: bool, answer: str | No
     """Accept a comment (its suggested wording, if any, replaces the section) or decline it
     with a reason."""
     grant = db.session.get(Grant, comment.grant_id)
-    _require(rules.can_run_closure(by, grant), "only the fund answers comments")
-    _require(comment.status == "open", "this comment is already answered")
+    _require(rules.can_run_closure(by, grant), N_("only the fund answers comments"))
+    _require(comment.status == "open", N_("this comment is already answered"))
     answer = (answer or "").strip() or None
-    _require(accept or bool((answer or "").strip()), "say why it is declined")
+    _require(accept or bool((answer or "").strip()), N_("say why it is declined"))
     comment.status = "accepted" if accept else "declined"
     comment.answer, comment.answered_by_id, comment.answered_at = answer, by.id, utcnow()
     if accept and comment.suggested_text:
@@ -289,9 +289,9 @@ def answer_comment(comment: LetterComment, *, by, accept: bool, answer: str | No
 def raise_issue(grant: Grant, text: str, *, by) -> OutstandingIssue:
     _require(
         grant.status == "closing" and rules.takes_part(by, grant),
-        "issues are raised while the grant closes",
+        N_("issues are raised while the grant closes"),
     )
-    _require(bool(text.strip()), "say what needs settling")
+    _require(bool(text.strip()), N_("say what needs settling"))
     issue = OutstandingIssue(grant_id=grant.id, text=text.strip(), raised_by_id=by.id)
     db.session.add(issue)
     db.session.flush()
@@ -308,10 +308,10 @@ def raise_issue(grant: Grant, text: str, *, by) -> OutstandingIssue:
 def settle_issue(issue: OutstandingIssue, *, by, outcome: str, resolution: str):
     """``outcome``: "cleared" (how it was settled) or "waived" (why: a reason is needed)."""
     grant = db.session.get(Grant, issue.grant_id)
-    _require(rules.can_run_closure(by, grant), "only the fund clears or waives issues")
-    _require(issue.status == "open", "this issue is already settled")
-    _require(outcome in ("cleared", "waived"), "cleared or waived")
-    _require(bool((resolution or "").strip()), "say how it was settled, or why it is waived")
+    _require(rules.can_run_closure(by, grant), N_("only the fund clears or waives issues"))
+    _require(issue.status == "open", N_("this issue is already settled"))
+    _require(outcome in ("cleared", "waived"), N_("cleared or waived"))
+    _require(bool((resolution or "").strip()), N_("say how it was settled, or why it is waived"))
     issue.status, issue.resolution = outcome, resolution.strip()
     issue.resolved_by_id, issue.resolved_at = by.id, utcnow()
     db.session.flush()

@@ -49,6 +49,7 @@ from participate.grants.views import (
     viewer,
 )
 from participate.money import format_money
+from participate.problems import refusal_text
 from participate.web.htmx import is_htmx, see_other
 
 DECISION_ID = "decision"
@@ -354,7 +355,9 @@ def award_grant(slug: str, number: int):
         )
     except (steps.StepRefused, LedgerRefused) as refused:
         db.session.rollback()
-        form.form_errors.append(_("The award could not be made: %(why)s", why=str(refused)))
+        form.form_errors.append(
+            _("The award could not be made: %(why)s", why=refusal_text(refused))
+        )
         return _form_errors(grant, award_form=form)
     db.session.commit()
     flash(_("The grant is awarded. The applicant can now accept the offer."), "success")
@@ -624,7 +627,7 @@ def from_round(slug: str):
             _round_form(fund, rounds, request.form),
             rnd,
             status=422,
-            problem=_("Nothing was made: %(why)s", why=str(refused)),
+            problem=_("Nothing was made: %(why)s", why=refusal_text(refused)),
         )
     db.session.commit()
     flash(

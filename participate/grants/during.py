@@ -48,6 +48,7 @@ from participate.grants.views import (
 )
 from participate.money import format_money
 from participate.problems import Problem
+from participate.text import N_
 from participate.web.htmx import see_other
 
 TEMPLATE = "grants/updates.html"
@@ -66,9 +67,9 @@ class ReallocationProblems(StepRefused):
 
 def record_spend(grant: Grant, amount: int, note: str, *, by) -> SpendUpdate:
     if not rules.can_update_spend(by, grant):
-        raise StepRefused("only the grantee or the fund updates spending, while the grant runs")
+        raise StepRefused(N_("only the grantee or the fund updates spending, while the grant runs"))
     if amount is None or amount < 0:
-        raise StepRefused("say how much was spent, 0 or more")
+        raise StepRefused(N_("say how much was spent, 0 or more"))
     update = SpendUpdate(grant_id=grant.id, amount=amount, note=note, by_id=by.id)
     db.session.add(update)
     db.session.flush()
@@ -85,9 +86,9 @@ def record_spend(grant: Grant, amount: int, note: str, *, by) -> SpendUpdate:
 
 def record_contact(grant: Grant, on, how: str, note: str, *, by, today_) -> ContactNote:
     if not rules.can_log_contact(by, grant):
-        raise StepRefused("only the people who run the fund keep the contact log")
+        raise StepRefused(N_("only the people who run the fund keep the contact log"))
     if how not in rules.CONTACT_KINDS or on > today_:
-        raise StepRefused("a contact is one of the kinds, on a day that has happened")
+        raise StepRefused(N_("a contact is one of the kinds, on a day that has happened"))
     contact = ContactNote(grant_id=grant.id, on=on, how=how, note=note, by_id=by.id)
     db.session.add(contact)
     db.session.flush()
@@ -119,9 +120,9 @@ def request_reallocation(
     grant: Grant, from_line: BudgetLine, to_line: BudgetLine, amount: int, reason: str, *, by
 ) -> Reallocation:
     if not rules.can_ask_reallocation(by, grant):
-        raise StepRefused("only the grantee or the fund asks to move money, while it runs")
+        raise StepRefused(N_("only the grantee or the fund asks to move money, while it runs"))
     if from_line.grant_id != grant.id or to_line.grant_id != grant.id or from_line == to_line:
-        raise StepRefused("move money between two of this grant's lines")
+        raise StepRefused(N_("move money between two of this grant's lines"))
     problems = rules.reallocation_problems(
         amount, line_amounts(grant)[from_line.id], grant.fund.reallocation_limit
     )
@@ -157,9 +158,9 @@ def settle_reallocation(
     db.session.execute(select(Grant.id).where(Grant.id == grant.id).with_for_update())
     db.session.refresh(found)
     if not (rules.can_decide_reallocation(by, found, grant) and grant.status in rules.PAYABLE):
-        raise StepRefused("a manager who did not ask decides, once, while the grant runs")
+        raise StepRefused(N_("a manager who did not ask decides, once, while the grant runs"))
     if not approve and not note:
-        raise StepRefused("say why not")
+        raise StepRefused(N_("say why not"))
     if approve:
         problems = rules.reallocation_problems(
             found.amount, line_amounts(grant)[found.from_line_id], grant.fund.reallocation_limit

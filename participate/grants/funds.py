@@ -42,7 +42,7 @@ from participate.grants.views import (
     viewer,
 )
 from participate.money import format_money
-from participate.problems import Problem
+from participate.problems import Problem, refusal_text
 from participate.text import N_
 from participate.web.htmx import form_errors, is_htmx, see_other
 
@@ -272,7 +272,7 @@ def settings_money(slug: str):
             )
         except (steps.StepRefused, books.LedgerRefused) as refused:
             db.session.rollback()
-            form.amount.errors = [*form.amount.errors, str(refused)]
+            form.amount.errors = [*form.amount.errors, refusal_text(refused)]
             form._errors = None
             valid = False
     if not valid:

@@ -45,6 +45,7 @@ from participate.grants.views import (
     viewer,
 )
 from participate.money import format_money
+from participate.problems import refusal_text
 from participate.text import N_
 from participate.web.htmx import see_other
 
@@ -60,7 +61,7 @@ def _people(ids) -> dict[int, Person]:
 
 
 def _refusal_text(error: Exception) -> str:
-    return _("This could not be done: %(why)s.", why=str(error))
+    return _("This could not be done: %(why)s.", why=refusal_text(error))
 
 
 # --- the Money tab ---------------------------------------------------------------------------

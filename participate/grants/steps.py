@@ -26,16 +26,19 @@ from participate.grants.models import (
     Payment,
     PaymentApproval,
 )
+from participate.notices import news
+from participate.problems import Refusal
 from participate.slugs import slugify
+from participate.text import N_
 
 
-class StepRefused(ValueError):
-    """A step the rules do not allow now."""
+class StepRefused(Refusal):
+    """A step the rules do not allow now (``why`` marked with N_, shown translated)."""
 
 
-def _require(allowed: bool, why: str) -> None:
+def _require(allowed: bool, why: str, **params: object) -> None:
     if not allowed:
-        raise StepRefused(why)
+        raise StepRefused(why, **params)
 
 
 # --- the fund --------------------------------------------------------------------------------
@@ -77,7 +80,7 @@ def create_fund(
 
 
 def add_money(fund: Fund, amount: int, *, by, memo: str, reference: str | None = None):
-    _require(amount > 0, "add more than nothing")
+    _require(amount > 0, N_("add more than nothing"))
     tx = books.fund_in(fund, amount, memo=memo, by=by, reference=reference)
     fund.total += amount
     record(
@@ -94,8 +97,8 @@ def add_money(fund: Fund, amount: int, *, by, memo: str, reference: str | None =
 def change_fund(fund: Fund, values: dict, *, by) -> list[str]:
     """Change a fund's settings (``values``: Fund columns); returns the names that changed.
     The total is not a setting: money comes in through ``add_money``."""
-    _require(rules.manages(by, fund), "only the people who run a fund change it")
-    _require("total" not in values, "money comes into a fund through add_money")
+    _require(rules.manages(by, fund), N_("only the people who run a fund change it"))
+    _require("total" not in values, N_("money comes into a fund through add_money"))
     changed = [name for name, value in values.items() if getattr(fund, name) != value]
     for name in changed:
         setattr(fund, name, values[name])
@@ -117,8 +120,13 @@ def move_fund(fund: Fund, to: str, *, by) -> Fund:
     """Open, pause, reopen or close a fund (``fund_rules.move_problems`` says why not)."""
     from participate.grants import fund_rules
 
-    _require(rules.manages(by, fund), "only the people who run a fund move it")
-    _require(fund_rules.can_move_fund(fund.status, to), f"a {fund.status} fund cannot be {to}")
+    _require(rules.manages(by, fund), N_("only the people who run a fund move it"))
+    _require(
+        fund_rules.can_move_fund(fund.status, to),
+        N_("a %(status)s fund cannot be %(to)s"),
+        status=fund.status,
+        to=to,
+    )
     before, fund.status = fund.status, to
     record(
         "grants.fund_moved",
@@ -190,7 +198,7 @@ def panel_count(grant: Grant) -> rules.PanelCount:
 def declare(grant: Grant, person, *, has_interest: bool, interest: str | None = None):
     """A panel member's declaration, once per application (changing it replaces it; a view
     given before an interest was declared no longer counts)."""
-    _require(rules.can_declare(person, grant), "only the panel declares, while it decides")
+    _require(rules.can_declare(person, grant), N_("only the panel declares, while it decides"))
     found = db.session.scalar(
         select(Declaration).where(
             Declaration.grant_id == grant.id, Declaration.person_id == person.id
@@ -220,7 +228,7 @@ def declare(grant: Grant, person, *, has_interest: bool, interest: str | None = 
 def give_view(grant: Grant, person, *, choice: str, note: str | None = None) -> PanelView:
     _require(
         rules.can_give_view(person, grant, declarations(grant)),
-        "declare first; a member with an interest steps out",
+        N_("declare first; a member with an interest steps out"),
     )
     found = db.session.scalar(
         select(PanelView).where(PanelView.grant_id == grant.id, PanelView.person_id == person.id)
@@ -251,7 +259,7 @@ def award(
     ends_on: date | None = None,
 ) -> Grant:
     """The decision to fund: the award is a commitment transaction from what is available."""
-    _require(rules.can_move(grant.status, "award"), f"grant is {grant.status}")
+    _require(rules.can_move(grant.status, "award"), N_("grant is %(status)s"), status=grant.status)
     problems = rules.award_problems(
         amount, grant.amount_requested, books.fund_money(grant.fund).available
     )
@@ -280,7 +288,9 @@ def award(
 
 
 def decline(grant: Grant, *, by, note: str, decided_by: str = "panel") -> Grant:
-    _require(rules.can_move(grant.status, "decline"), f"grant is {grant.status}")
+    _require(
+        rules.can_move(grant.status, "decline"), N_("grant is %(status)s"), status=grant.status
+    )
     grant.status = rules.next_status(grant.status, "decline")
     grant.decided_by, grant.decision_note = decided_by, note
     grant.decided_at, grant.decided_by_id = utcnow(), by.id
@@ -294,7 +304,7 @@ def decline(grant: Grant, *, by, note: str, decided_by: str = "panel") -> Grant:
 
 def accept(grant: Grant, *, by) -> Grant:
     """The grantee accepts the offer and its agreement: the grant is active."""
-    _require(rules.can_accept(by, grant), "only the grantee accepts an offer")
+    _require(rules.can_accept(by, grant), N_("only the grantee accepts an offer"))
     grant.status = rules.next_status(grant.status, "accept")
     grant.accepted_at, grant.accepted_by_id = utcnow(), by.id
     grant.updated_at = utcnow()
@@ -313,7 +323,7 @@ def accept(grant: Grant, *, by) -> Grant:
 
 
 def request_payment(grant: Grant, amount: int, *, by, note: str | None = None) -> Payment:
-    _require(rules.can_request_payment(by, grant), "you cannot ask for this grant's payments")
+    _require(rules.can_request_payment(by, grant), N_("you cannot ask for this grant's payments"))
     problems = rules.payment_problems(
         amount, books.grant_money(grant).unpaid, books.pending_payments(grant)
     )
@@ -342,7 +352,7 @@ def approve_payment(payment: Payment, *, by) -> Payment:
     grant = payment.grant
     _require(
         rules.can_approve(by, payment, grant),
-        "a finance approver who did not ask for it approves, once",
+        N_("a finance approver who did not ask for it approves, once"),
     )
     db.session.add(PaymentApproval(payment_id=payment.id, person_id=by.id))
     db.session.flush()
@@ -357,11 +367,12 @@ def approve_payment(payment: Payment, *, by) -> Payment:
         space=grant.fund.space,
         actor=by,
     )
+    news.payment_approved(payment)  # fully approved: grantee and asker hear (notices/news.py)
     return payment
 
 
 def refuse_payment(payment: Payment, *, by, reason: str) -> Payment:
-    _require(rules.can_refuse(by, payment, payment.grant), "you cannot refuse this payment")
+    _require(rules.can_refuse(by, payment, payment.grant), N_("you cannot refuse this payment"))
     payment.status, payment.refused_reason, payment.refused_by_id = "refused", reason, by.id
     db.session.flush()
     record(
@@ -375,7 +386,7 @@ def refuse_payment(payment: Payment, *, by, reason: str) -> Payment:
 
 
 def withdraw_payment(payment: Payment, *, by) -> Payment:
-    _require(rules.can_withdraw_payment(by, payment), "only the person who asked withdraws")
+    _require(rules.can_withdraw_payment(by, payment), N_("only the person who asked withdraws"))
     payment.status = "withdrawn"
     db.session.flush()
     record(
@@ -390,7 +401,7 @@ def withdraw_payment(payment: Payment, *, by) -> Payment:
 
 def mark_paid(payment: Payment, *, by, paid_on: date, reference: str) -> Payment:
     grant = payment.grant
-    _require(rules.can_mark_paid(by, payment, grant), "only an approved payment is paid")
+    _require(rules.can_mark_paid(by, payment, grant), N_("only an approved payment is paid"))
     tx = books.pay(
         payment, memo=f"Payment to {grant.reference}", by=by, paid_on=paid_on, reference=reference
     )
@@ -418,7 +429,7 @@ def record_return(
     note: str | None = None,
 ):
     """Money the grantee paid back: a visible return transaction, never a negative payment."""
-    _require(rules.can_record_return(by, grant), "you cannot record returns for this grant")
+    _require(rules.can_record_return(by, grant), N_("you cannot record returns for this grant"))
     problems = rules.return_problems(amount, books.grant_money(grant).paid)
     _require(not problems, problems[0].message if problems else "")
     tx = books.give_back(
@@ -459,7 +470,7 @@ def release_unpaid(grant: Grant, *, by, memo: str):
 
 def correct(tx, *, memo: str, by):
     """A correction: the reversing transaction that undoes ``tx`` (``books.reverse``)."""
-    _require(rules.can_reverse(by, db.session.get(Fund, tx.fund_id)), "you cannot correct it")
+    _require(rules.can_reverse(by, db.session.get(Fund, tx.fund_id)), N_("you cannot correct it"))
     correction = books.reverse(tx, memo=memo, by=by)
     fund = db.session.get(Fund, tx.fund_id)
     record(
@@ -476,7 +487,7 @@ def correct(tx, *, memo: str, by):
 def cancel(grant: Grant, *, by, reason: str) -> Grant:
     """Stop a grant with a reason: waiting payments are withdrawn and unpaid money released.
     Money already paid and not spent comes back later as a return."""
-    _require(rules.can_cancel(by, grant), "you cannot cancel this grant")
+    _require(rules.can_cancel(by, grant), N_("you cannot cancel this grant"))
     for payment in db.session.scalars(
         select(Payment).where(
             Payment.grant_id == grant.id, Payment.status.in_(("requested", "approved"))
@@ -503,7 +514,7 @@ def cancel(grant: Grant, *, by, reason: str) -> Grant:
 
 
 def start_closure(grant: Grant, *, by) -> Closure:
-    _require(rules.can_start_closure(by, grant), "only an active grant starts closing")
+    _require(rules.can_start_closure(by, grant), N_("only an active grant starts closing"))
     grant.status = rules.next_status(grant.status, "start_closure")
     closure = Closure(grant_id=grant.id, started_by_id=by.id)
     db.session.add(closure)
@@ -517,6 +528,7 @@ def start_closure(grant: Grant, *, by) -> Closure:
         space=grant.fund.space,
         actor=by,
     )
+    news.closure_started(grant, by)  # the grantee and the fund's officers hear
     return closure
 
 
@@ -548,7 +560,7 @@ def sign(grant: Grant, side: str, *, by) -> Grant:
     closure = grant.closure
     _require(
         rules.can_sign(by, grant, side, closure_steps(grant), closure),
-        "not ready to sign, or not yours to sign",
+        N_("not ready to sign, or not yours to sign"),
     )
     if side == "funder":
         closure.funder_signed_by_id, closure.funder_signed_at = by.id, utcnow()
@@ -577,4 +589,5 @@ def sign(grant: Grant, side: str, *, by) -> Grant:
             actor=by,
             visibility="public",
         )
+    news.signed(grant, side, by)  # the other side hears; or everyone: it is closed
     return grant

@@ -15,6 +15,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from participate.accounts.forms import int_or_none, strip_whitespace
+from participate.budgeting.numbering import as_printed
 from participate.text import N_
 
 REFERENCE = r"^[A-Za-z0-9-]+$"
@@ -22,6 +23,11 @@ REFERENCE = r"^[A-Za-z0-9-]+$"
 
 def upper(value):
     return value.strip().upper() if isinstance(value, str) else value
+
+
+def ballot_number(value):
+    """The number as printed on the paper: "42" and "0042" are the same ballot."""
+    return as_printed(upper(value)) if isinstance(value, str) else value
 
 
 class BallotForm(FlaskForm):
@@ -54,7 +60,7 @@ class PaperBallotForm(FlaskForm):
             Length(max=40, message=_l("Use 40 letters or numbers at most.")),
             Regexp(REFERENCE, message=_l("Use only letters, numbers and dashes, like 0042.")),
         ],
-        filters=[upper],
+        filters=[ballot_number],
     )
 
 

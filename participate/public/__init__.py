@@ -1,0 +1,1 @@
+"""Public facts about places: pages, open data and the API."""
