@@ -431,6 +431,20 @@ def commitment_publish(slug: str, commitment_id: int):
 # --- the public page -------------------------------------------------------------------------
 
 
+def public_register(commission: Commission) -> list[Commitment]:
+    """The commitments on the commission's "you said, we did" page (and in its open data):
+    the published ones, soonest due first, as ``rules.public_register`` lets them out."""
+    return rules.public_register(
+        commission,
+        db.session.scalars(
+            select(Commitment)
+            .where(Commitment.commission_id == commission.id, Commitment.published.is_(True))
+            .options(selectinload(Commitment.flags))
+            .order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
+        ).all(),
+    )
+
+
 @bp.get("/<slug>/you-said-we-did")
 def public_commitments(slug: str):
     """'You said, we did': only what the commission agreed to publish. No sign-in, and no
@@ -440,15 +454,7 @@ def public_commitments(slug: str):
     )
     if commission is None:
         abort(404)
-    shown = rules.public_register(
-        commission,
-        db.session.scalars(
-            select(Commitment)
-            .where(Commitment.commission_id == commission.id, Commitment.published.is_(True))
-            .options(selectinload(Commitment.flags))
-            .order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
-        ).all(),
-    )
+    shown = public_register(commission)
     if not shown:
         abort(404)
     today = local_today()

@@ -423,17 +423,20 @@ class ChainView:
     before: list[tuple[str, list[Item]]]  # (group heading, items), stories first
     after: list[tuple[str, list[Item]]]
     as_of: date
+    listed_elsewhere: bool = False  # the page shows some of the chain itself
 
     @property
     def empty(self) -> bool:
         return not self.before and not self.after
 
 
-def _items(reader: Reader, steps) -> list[tuple[str, list[Item]]]:
+def _items(reader: Reader, steps, listed: frozenset) -> list[tuple[str, list[Item]]]:
     groups = []
     for kind, kind_steps in rules.grouped(steps):
         items = []
         for step in kind_steps:
+            if step.node in listed:
+                continue
             item = reader.item(step.node)
             if item is not None:
                 note = step.note
@@ -448,14 +451,21 @@ def _items(reader: Reader, steps) -> list[tuple[str, list[Item]]]:
     return groups
 
 
-def view(reader: Reader, node: rules.Node) -> ChainView | None:
-    """The chain around ``node`` for this reader, or None if they may not see ``node``."""
+def view(reader: Reader, node: rules.Node, listed=()) -> ChainView | None:
+    """The chain around ``node`` for this reader, or None if they may not see ``node``.
+    ``listed``: the nodes the page already shows in full (its "Stories behind this"), left
+    out here so that nothing appears twice."""
     this = reader.item(node)
     if this is None:
         return None
     walked = reader.chain(node)
+    listed = frozenset(listed)
     return ChainView(
-        this, _items(reader, walked.before), _items(reader, walked.after), reader.today
+        this,
+        _items(reader, walked.before, listed),
+        _items(reader, walked.after, listed),
+        reader.today,
+        bool(listed),
     )
 
 

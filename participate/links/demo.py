@@ -1,6 +1,6 @@
 """Demo links, so that a newcomer sees a whole chain: a story Jade shared in public → the
-proposal "A named contact for council tax arrears" (Owen's public story is linked to its
-decision too) → its published decision → the commitment to review the council's arrears letters
+proposal "A named contact for council tax arrears" (Owen's public story is linked to it
+too) → its published decision → the commitment to review the council's arrears letters
 and the tenants' group's grant from Porthaven Community Chest (paid, with what happened).
 
 Called from ``participate.demo`` after the other features' demos: it finds their items by

@@ -82,13 +82,16 @@ def _removable(reader: chain.Reader, node: rules.Node) -> list[dict]:
     return rows
 
 
-def link_chain(kind: str, ident: int, public: bool = False) -> dict | None:
+def link_chain(kind: str, ident: int, public: bool = False, stories_listed=()) -> dict | None:
     """Everything the "How this connects" part needs (``templates/links/_chain.html``):
     the chain for this reader and, for someone who may link, the form and the links they
-    may remove. ``public``: as a visitor sees it (on the public pages)."""
+    may remove. ``public``: as a visitor sees it (on the public pages). ``stories_listed``:
+    the "Stories behind this" rows the page shows already (``stories.uses.stories_behind``),
+    not repeated in the chain."""
     reader = _reader(public)
     node = (kind, ident)
-    view = chain.view(reader, node)
+    listed = [("story", row["story"].id) for row in stories_listed if row.get("story")]
+    view = chain.view(reader, node, listed)
     if view is None:
         return None
     context = {"view": view, "kind": kind, "ident": ident, "public": public}

@@ -15,17 +15,7 @@ from participate.public import facts
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# The lists of one place, in the order the document lists them.
-LISTS = (
-    "rounds",
-    "projects",
-    "results",
-    "decisions",
-    "commitments",
-    "funds",
-    "grants",
-    "transactions",
-)
+LISTS = facts.PLACE_TABLES
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -33,13 +23,6 @@ def not_found(message: str = "There is no such place with public facts."):
     response = jsonify({"error": "not_found", "message": message})
     response.status_code = 404
     return response
-
-
-def _place(slug: str):
-    org = facts.place_by_slug(slug)
-    if org is None or not facts.has_public_facts(org):
-        return None
-    return org
 
 
 def _json(data: dict):
@@ -61,7 +44,7 @@ def places():
 
 @bp.get("/places/<slug>")
 def place(slug: str):
-    org = _place(slug)
+    org = facts.public_place(slug)
     if org is None:
         return not_found()
     today = local_today()
@@ -78,7 +61,7 @@ def place(slug: str):
 
 def _list_view(table: str):
     def view(slug: str):
-        org = _place(slug)
+        org = facts.public_place(slug)
         if org is None:
             return not_found()
         today = local_today()

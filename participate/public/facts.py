@@ -294,6 +294,12 @@ def has_public_facts(org: Organisation, today: date | None = None) -> bool:
     )
 
 
+def public_place(slug: str) -> Organisation | None:
+    """The place with this slug if anything about it is public, else ``None``."""
+    org = place_by_slug(slug)
+    return org if org is not None and has_public_facts(org) else None
+
+
 def public_places(today: date | None = None) -> list[Organisation]:
     """Organisations with anything public, by name."""
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name, Organisation.id))
@@ -507,21 +513,12 @@ def place_commitments(org: Organisation, today: date | None = None) -> list[dict
     (``commissions.rules.public_register``), with no person's name: roles and organisations
     only, as the "you said, we did" page shows them."""
     from participate.commissions import rules as c_rules
-    from participate.commissions.models import Commitment
+    from participate.commissions.commitments import public_register
 
     today = _today(today)
     rows = []
     for commission in place_commissions(org):
-        shown = c_rules.public_register(
-            commission,
-            db.session.scalars(
-                select(Commitment)
-                .where(Commitment.commission_id == commission.id, Commitment.published.is_(True))
-                .options(selectinload(Commitment.flags))
-                .order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
-            ).all(),
-        )
-        for c in shown:
+        for c in public_register(commission):
             flags = c_rules.flag_summary(c.flags)
             who = c.owner_role
             if c.owner_organisation is not None:
@@ -542,23 +539,6 @@ def place_commitments(org: Organisation, today: date | None = None) -> list[dict
                 }
             )
     return rows
-
-
-def commission_slugs_with_register(org: Organisation) -> list[str]:
-    """Slugs of the place's commissions whose "you said, we did" page has something."""
-    from participate.commissions import rules as c_rules
-    from participate.commissions.models import Commitment
-
-    slugs = []
-    for commission in place_commissions(org):
-        published = db.session.scalars(
-            select(Commitment).where(
-                Commitment.commission_id == commission.id, Commitment.published.is_(True)
-            )
-        ).all()
-        if c_rules.public_register(commission, published):
-            slugs.append(commission.space.slug)
-    return slugs
 
 
 # --- funds, grants and the ledger ------------------------------------------------------------
@@ -715,6 +695,8 @@ TABLE_FUNCTIONS = {
     "grants": place_grants,
     "transactions": place_transactions,
 }
+# The lists of one place, in this order in the open-data ZIP, its README and the API.
+PLACE_TABLES = tuple(TABLE_FUNCTIONS)
 
 
 def place_tables(org: Organisation, today: date | None = None) -> dict[str, list[dict]]:

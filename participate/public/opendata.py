@@ -18,25 +18,16 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import click
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, current_app
 from flask.cli import AppGroup
 
 from participate.clock import local_today, place_zone
 from participate.public import facts
+from participate.public.places import load_place
 
 bp = Blueprint("opendata", __name__)
 
-# The CSV files, in the order the README lists them.
-CSV_TABLES = (
-    "rounds",
-    "projects",
-    "results",
-    "decisions",
-    "commitments",
-    "funds",
-    "grants",
-    "transactions",
-)
+CSV_TABLES = facts.PLACE_TABLES  # one CSV file each
 GIVING360_FILE = "360giving.json"
 PABULIB_FOLDER = "pabulib"
 
@@ -185,17 +176,9 @@ def build_zip(org, today: date | None = None, now: datetime | None = None) -> by
     return out.getvalue()
 
 
-def public_place_or_404(slug: str):
-    """The place with this slug if it has anything public; otherwise 404."""
-    org = facts.place_by_slug(slug)
-    if org is None or not facts.has_public_facts(org):
-        abort(404)
-    return org
-
-
 @bp.get("/places/<slug>/open-data.zip")
 def download(slug: str):
-    org = public_place_or_404(slug)
+    org = load_place(slug)
     today = local_today()
     name = f"{org.slug}-open-data-{today.isoformat()}.zip"
     return Response(

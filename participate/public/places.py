@@ -60,8 +60,8 @@ def _commission_slugs(commitments: list[dict]) -> dict[int, str]:
 
 def load_place(slug: str):
     """The place, or 404 when it does not exist or has nothing public."""
-    org = facts.place_by_slug(slug)
-    if org is None or not facts.has_public_facts(org):
+    org = facts.public_place(slug)
+    if org is None:
         abort(404)
     return org
 

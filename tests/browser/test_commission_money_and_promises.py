@@ -276,7 +276,9 @@ def test_a_commitment_from_promise_to_delivered_and_public(page, live_server):
     expect(page.locator(".flashes")).to_contain_text("The commitment is added.")
     expect(page.get_by_role("heading", level=1)).to_have_text("A commitment")
     expect(page.locator(".lead")).to_have_text(PROMISE)
-    expect(page.locator("dl.facts")).to_contain_text("Only people in the commission see it.")
+    expect(page.locator("#commitment-facts")).to_contain_text(
+        "Only people in the commission see it."
+    )
     commitment_url = page.url
     page.get_by_role("button", name="Show it on the public page (the commission agreed)").click()
     expect(page.locator(".flashes")).to_contain_text("It is on the public page now.")
@@ -329,7 +331,7 @@ def test_a_commitment_from_promise_to_delivered_and_public(page, live_server):
     update.get_by_label("A note for the history (optional)").fill("Seen it ourselves.")
     update.get_by_role("button", name="Save the update").click()
     expect(page.locator(".flashes")).to_contain_text("The update is saved.")
-    facts = page.locator("dl.facts")
+    facts = page.locator("#commitment-facts")
     expect(facts).to_contain_text("Delivered")
     expect(facts).to_contain_text("Drop-ins every Tuesday in the upstairs room since May.")
     expect(page.locator("ol.history li").first).to_contain_text("Where it has got to: Delivered")
@@ -408,7 +410,7 @@ def test_payments_and_commitment_updates_work_without_javascript(make_context, l
     )
     update.get_by_role("button", name="Save the update").click()
     expect(page.locator(".flashes")).to_contain_text("The update is saved.")
-    expect(page.locator("dl.facts")).to_contain_text("Not delivered")
+    expect(page.locator("#commitment-facts")).to_contain_text("Not delivered")
     sign_out(page)
 
     # The finance approver approves the expense, plain HTML.

@@ -62,7 +62,11 @@ def test_a_facilitator_makes_a_storybook_and_anyone_reads_it(page):
     story = page.locator("article.storybook-item")
     expect(story.locator("h2")).to_have_text("Why I'm here")
     expect(story.locator(".byline")).to_have_text("By Owen")
-    expect(page.get_by_text("No other stories can go in right now.")).to_be_visible()
+    # Jade's public story can still go in; a story told only inside the commission cannot.
+    choose = page.locator("#add-story-form").get_by_label("Story", exact=True)
+    expect(choose.locator("option", has_text="Passed from desk to desk")).to_have_count(1)
+    expect(choose.locator("option", has_text="Why I'm here")).to_have_count(0)
+    expect(choose.locator("option", has_text="Why I said yes")).to_have_count(0)
     axe(page, "the storybook page")
 
     # On paper: the stories, without the buttons and forms for looking after it.

@@ -121,6 +121,25 @@ def test_members_see_more_of_the_chain_and_the_teller_sees_what_happened(client,
     assert "Review how the council writes" in chain
 
 
+def test_a_story_the_page_lists_is_not_repeated_in_its_chain(client, demo):
+    proposal, _decision, _grant = demo
+    stories = [_story("Passed from desk to desk"), _story("Why I'm here")]
+    linked = {(sl.story_id, sl.target_kind) for sl in db.session.scalars(select(StoryLink))}
+    assert all((story.id, "proposal") in linked for story in stories)
+    as_person(client, _who("facilitator"))
+    base = f"/decide/porthaven-poverty-truth-commission/{proposal.id}"
+    # The proposal's page lists its stories under "Stories behind this": once each.
+    page = client.get(base)
+    text, chain = page_text(page), _chain(page)
+    for story in stories:
+        assert text.count(f'/stories/{story.id}"') == 1
+        assert f"chain-story-{story.id}" not in chain
+    # The decision's record does not list them: its chain shows where it came from.
+    chain = _chain(client.get(f"{base}/decision"))
+    for story in stories:
+        assert f"chain-story-{story.id}" in chain
+
+
 def test_implied_links_need_no_row(client, demo):
     from participate.budgeting.models import BudgetProject
 

@@ -17,7 +17,7 @@ class PrintBallotsForm(FlaskForm):
     class Meta:
         csrf = False
 
-    pot = SelectField(_l("Which pot are the ballots for?"), coerce=int_or_none)
+    pot = SelectField(_l("Which pot are the ballots to print for?"), coerce=int_or_none)
     first = StringField(
         _l("First ballot number"),
         description=_l("The number on the first paper. Start after any numbers printed before."),
