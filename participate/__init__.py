@@ -43,8 +43,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     login_manager.init_app(app)
 
+    from participate.ops import health, logs
     from participate.web import errors, layout, security
 
+    logs.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     layout.init_app(app)
@@ -63,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.web import views as web_views
 
     app.register_blueprint(web_views.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(spaces.bp)
     app.register_blueprint(accounts_admin.bp)
@@ -82,10 +85,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from participate.budgeting.cli import budgeting_cli
     from participate.grants.cli import grants_cli
     from participate.notices.cli import notices_cli
+    from participate.ops.backup import backup_cli
 
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(budgeting_cli)
     app.cli.add_command(grants_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(backup_cli)
     return app

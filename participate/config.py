@@ -16,9 +16,10 @@ from pathlib import Path
 
 DEFAULTS: dict[str, object] = {
     "ENVIRONMENT": "development",
-    "SECRET_KEY": None,
+    "SECRET_KEY": None,  # production refuses to start without one  # nosec B105
     "SQLALCHEMY_DATABASE_URI": "sqlite:///participate.db",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error names the SQL, never the values (a story, an email).
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     # CSRF tokens live as long as the session: a page left open over lunch still works.
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -36,12 +37,15 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # How long the one-time things we hand out stay valid, in hours.
     "SIGN_IN_LINK_HOURS": 1,
-    "PASSWORD_RESET_HOURS": 2,
+    "PASSWORD_RESET_HOURS": 2,  # hours, not a password  # nosec B105
     "PAPER_CODE_HOURS": 24 * 14,
     "INVITATION_HOURS": 24 * 14,
-    # argon2id cost; the test suite lowers it.
-    "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
+    # argon2id cost (participate.accounts.auth): OWASP's settings; the test suite lowers it.
+    "ARGON2_PROFILE": "OWASP",
     "PLACE_NAME": "Participate",
+    # Logs (participate.ops.logs): "json" or "text"; None means json in production.
+    "LOG_FORMAT": None,
+    "LOG_LEVEL": "INFO",
     # The biggest request body we read (a project picture is at most 5 MB; see budgeting/images).
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
 }
@@ -95,7 +99,9 @@ def _check(app) -> None:
         app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite has no connection pool to pre-ping.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _development_secret(instance: Path) -> str:

@@ -20,7 +20,7 @@ from participate.links import demo as links_demo
 from participate.notices import demo as notices_demo
 from participate.stories import demo as story_demo
 
-DEMO_PASSWORD = "porthaven-demo"  # noqa: S105 - documented demo password, not a secret
+DEMO_PASSWORD = "porthaven-demo"  # noqa: S105 - the documented demo password  # nosec B105
 DOMAIN = "porthaven.example"
 
 # (email name, chosen name, pronouns, what the account shows)

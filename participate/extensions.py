@@ -39,10 +39,14 @@ mail = Mail()
 def select_locale() -> str:
     """The person's chosen language, else this browser's choice, else English."""
     from flask import current_app
+    from sqlalchemy.exc import DBAPIError
 
     languages = list(current_app.config["LANGUAGES"])
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+    try:
+        if current_user and current_user.is_authenticated and current_user.language in languages:
+            return current_user.language
+    except DBAPIError:  # the database is down: the error page still needs a language
+        pass
     chosen = session.get("language")
     if chosen in languages:
         return chosen

@@ -14,7 +14,7 @@ HOURS_SETTING = {
     "sign_in_link": "SIGN_IN_LINK_HOURS",
     "paper_code": "PAPER_CODE_HOURS",
     "invitation": "INVITATION_HOURS",
-    "password_reset": "PASSWORD_RESET_HOURS",
+    "password_reset": "PASSWORD_RESET_HOURS",  # a setting's name  # nosec B105
 }
 
 

@@ -74,12 +74,15 @@ def cast(
     recorded_by_id: int | None = None,
     batch_id: int | None = None,
     replace: bool = True,
+    found: Ballot | None | object = ...,
 ) -> Cast:
     """Save a ballot (``choices``: project id -> points, 1 for a tick) for ``voter_key`` in
     ``pot``. An existing ballot for the same key gets the new choices (and who recorded them
     this time) when ``replace``; otherwise ``AlreadyEntered`` is raised (paper serials).
-    The caller checks the ballot with ``rules.ballot_problems`` first and commits after."""
-    existing = find(pot.id, voter_key)
+    The caller checks the ballot with ``rules.ballot_problems`` first and commits after.
+    ``found``: the voter's ballot as the caller already looked it up (``None``: none yet),
+    to save asking twice."""
+    existing = find(pot.id, voter_key) if found is ... else found
     if existing is None:
         ballot = Ballot(
             pot_id=pot.id,

@@ -184,7 +184,7 @@ def _cast(pot: Pot, key: str, picks, source: str, when: datetime, **extra) -> Ba
 def load(council: Organisation, fund: Space, people: dict[str, Person], today: date) -> None:
     """``people``: the demo's people by key (officer, facilitator, community, resident, dot,
     kayleigh, bernie, helen)."""
-    rng = random.Random(2026)  # the same demo every time
+    rng = random.Random(2026)  # the same demo every time, not a secret  # nosec B311
     officer, sam = people["officer"], people["facilitator"]
     db.session.add(Membership(person=sam, space=fund, role="facilitator", focus="paper ballots"))
     rnd = GrantRound(

@@ -300,6 +300,7 @@ def ballot(slug: str, pot_id: int):
         source="assisted" if helped else "online",
         person_id=person.id,
         recorded_by_id=helper.id if helped else None,
+        found=mine,
     )
     verb = "Cast" if cast.created else "Changed"
     if helped:
@@ -315,7 +316,7 @@ def ballot(slug: str, pot_id: int):
         on_behalf_of=helped,
     )
     db.session.commit()
-    return see_other(url_for("budgeting.ballot_saved", slug=slug, pot_id=pot.id))
+    return see_other(url_for("budgeting.ballot_saved", slug=slug, pot_id=pot_id))
 
 
 @bp.post("/<slug>/vote/<int:pot_id>/total")

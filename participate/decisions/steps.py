@@ -225,7 +225,7 @@ def speaking_order(circle: Circle, chosen: list[int] | None, seed: int | None = 
     people = [p.id for p in deciders(circle)]
     first = [pid for pid in (chosen or []) if pid in people]
     rest = [pid for pid in people if pid not in first]
-    random.Random(seed).shuffle(rest)  # noqa: S311 - fairness of turn order, not security
+    random.Random(seed).shuffle(rest)  # noqa: S311 - turn order, not a secret  # nosec B311
     return first + rest
 
 

@@ -69,7 +69,8 @@ PEOPLE_ADDED = len(NEIGHBOURS) + 1
 
 def _neighbour(name: str, pronouns: str | None = None) -> Person:
     """Someone who applied on paper or by phone (no email, so no sign-in in the demo)."""
-    assert name in NEIGHBOURS, name
+    if name not in NEIGHBOURS:
+        raise KeyError(name)
     person = Person(chosen_name=name, pronouns=pronouns, notification_choice="none")
     db.session.add(person)
     return person

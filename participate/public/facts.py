@@ -541,6 +541,13 @@ def place_commitments(org: Organisation, today: date | None = None) -> list[dict
     return rows
 
 
+def commission_slugs_with_register(org: Organisation) -> list[str]:
+    """Slugs of the place's commissions whose "you said, we did" page has something."""
+    from participate.commissions.commitments import public_register
+
+    return [c.space.slug for c in place_commissions(org) if public_register(c)]
+
+
 # --- funds, grants and the ledger ------------------------------------------------------------
 
 # The grants a fund page lists: awarded, still running, closing, cancelled or closed.

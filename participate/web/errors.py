@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from contextlib import suppress
+
+from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from participate.extensions import db
@@ -28,6 +32,14 @@ MESSAGES = {
             "Please wait a minute, then try again."
         ),
     ),
+    503: (
+        N_("We can't save or show that right now"),
+        N_(
+            "Our records are not available for a moment, so nothing was changed. Please try "
+            "again in a few minutes. If you were filling in a form, go back: your browser "
+            "usually keeps what you typed."
+        ),
+    ),
     500: (
         N_("Something went wrong on our side"),
         N_("It's not your fault. We've been told about it. Please try again in a few minutes."),
@@ -48,6 +60,21 @@ def _page(status: int, heading: str | None = None, detail: str | None = None):
     )
 
 
+def bare_page(status: int) -> str:
+    """The error page as plain HTML, drawn without templates (their context needs the
+    database, to know who is signed in) and in English if even the language is unknown."""
+    heading, detail = MESSAGES[status]
+    with suppress(Exception):  # no language known: English is better than nothing
+        heading, detail = _(heading), _(detail)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(heading)}</title></head>"
+        f"<body><main><h1>{escape(heading)}</h1><p>{escape(detail)}</p>"
+        '<p><a href="/">Participate</a></p></main></body></html>\n'
+    )
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
@@ -65,6 +92,21 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return _page(error.code if error.code in MESSAGES else 400)
+
+    @app.errorhandler(DBAPIError)
+    def _database(error: DBAPIError):
+        """The database refused or could not be reached: read-only, disk full, restarting.
+        A plain 503 page, never a stack trace; the log has the error's type and the SQL
+        without its values (``hide_parameters``)."""
+        db.session.rollback()
+        current_app.logger.error(
+            "The database failed: %s", type(error.orig).__name__, exc_info=error
+        )
+        try:
+            return _page(503)
+        except Exception:  # noqa: BLE001 - the page itself needs the database (who is signed in)
+            db.session.rollback()
+            return bare_page(503), 503
 
     @app.errorhandler(500)
     def _server_error(error):

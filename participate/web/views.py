@@ -1,10 +1,10 @@
-"""Home, health and the language switch."""
+"""Home and the language switch (health and readiness: ``participate.ops.health``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, session
+from flask import Blueprint, current_app, render_template, request, session
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from participate.accounts.models import Organisation, Space
 from participate.accounts.rules import active_memberships
@@ -38,20 +38,6 @@ def home():
         organisations_by_id=organisations_by_id,
         memberships=active_memberships(person),
     )
-
-
-@bp.get("/healthz")
-def healthz():
-    """Liveness and database reachability, for load balancers and monitoring."""
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception as error:  # noqa: BLE001 - any failure means unreachable
-        current_app.logger.warning("Health check could not reach the database: %s", error)
-        db.session.rollback()
-        database = "unreachable"
-    status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "unavailable", database=database), status
 
 
 @bp.post("/language")
