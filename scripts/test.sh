@@ -174,8 +174,9 @@ run_pytest() {  # run_pytest LABEL MARKS [VAR=value...]   (MARKS: a -m expressio
 }
 
 if [ "$POSTGRES" = "1" ]; then
-  # The browser tests drive the same pages as the web tests, so each runs once: half the
-  # files (marked browser_sqlite) on SQLite, the other half on PostgreSQL; everything else
+  # The browser tests drive the same pages as the web tests, so each runs once: two thirds of
+  # the files (marked browser_sqlite) on SQLite, the rest on PostgreSQL; tests marked
+  # ci_sqlite_only (the crawl by role) on SQLite only; everything else
   # runs on both. The SQLite run goes on beside the PostgreSQL one (PostgreSQL spends much of
   # its time waiting on the disk, so the two share two cores well). Its output is printed when
   # it ends.
@@ -183,7 +184,7 @@ if [ "$POSTGRES" = "1" ]; then
   (run_pytest SQLite "not browser or browser_sqlite" -u TEST_DATABASE_URL
     [ "${#FAILED[@]}" -eq 0 ]) >"$sqlite_log" 2>&1 &
   sqlite_pid=$!
-  run_pytest PostgreSQL "not browser_sqlite" \
+  run_pytest PostgreSQL "not browser_sqlite and not ci_sqlite_only" \
     TEST_DATABASE_URL="postgresql://app:app@127.0.0.1:$PG_PORT/postgres"
   sqlite_ok=1
   wait "$sqlite_pid" || sqlite_ok=0

@@ -48,6 +48,9 @@ from participate.stories import rules as story_rules
 from participate.stories.models import Story
 from tests.web.test_public_facts_by_role import private_texts
 
+# What a page shows does not depend on the database: CI crawls once, on SQLite.
+pytestmark = pytest.mark.ci_sqlite_only
+
 VISITOR = "visitor"
 ROLES = [key for key, *_ in ACCOUNTS] + [VISITOR]
 MAX_PAGES = 120  # a role

@@ -26,7 +26,8 @@ def test_readyz_is_ready_on_a_migrated_database(client):
     assert response.status_code == 200
     assert response.get_json() == {
         "status": "ready",
-        "checks": {"database": "ok", "migrations": "ok", "rate_limits": "in this process"},
+        # The test suite switches rate limits off (tests/conftest.py).
+        "checks": {"database": "ok", "migrations": "ok", "rate_limits": "switched off"},
     }
 
 
@@ -53,11 +54,21 @@ def test_readyz_and_healthz_say_503_without_a_database(tmp_path):
 
 
 def test_readyz_names_an_unreachable_rate_limit_store(database_url):
-    app = make_app(database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")
+    app = make_app(
+        database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0"
+    )
     with app.app_context():
         response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["rate_limits"] == "unreachable"
+
+
+def test_readyz_counts_rate_limits_in_the_process_without_redis(database_url):
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    with app.app_context():
+        response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["checks"]["rate_limits"] == "in this process"
 
 
 # --- logs --------------------------------------------------------------------------------------
