@@ -17,8 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                  r'type="hidden" name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'type="hidden" name="csrf_token" value="([^"]+)"'
+)
 CHOICE = re.compile(r'name="choice" type="checkbox" value="(\d+)"|value="(\d+)" id="choice-\d+"')
 
 
@@ -117,6 +119,17 @@ def csrf(page: str) -> str:
     return (found.group(1) or found.group(2)) if found else ""
 
 
+def sign_in(browser: Browser, email: str, password: str) -> list[tuple[int, float]]:
+    """Open the sign-in page and sign in: (status, milliseconds) of each request; the last
+    status is 303 when it worked."""
+    status, page, ms = browser.request("GET", "/sign-in")
+    steps = [(status, ms)]
+    status, _, ms = browser.request(
+        "POST", "/sign-in", {"csrf_token": csrf(page), "email": email, "password": password}
+    )
+    return [*steps, (status, ms)]
+
+
 def choices_on(page: str) -> list[str]:
     """The project ids a ballot page offers."""
     return [a or b for a, b in CHOICE.findall(page)]
@@ -124,5 +137,3 @@ def choices_on(page: str) -> list[str]:
 
 def ballot_form(token: str, choices: list[str]) -> dict:
     return {"csrf_token": token, "choice": choices, "declare_area": "y", "declare_age": "y"}
-
-

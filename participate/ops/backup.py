@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import subprocess  # pg_dump and pg_restore, fixed arguments, no shell  # nosec B404
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,16 +55,14 @@ def suffix(url: URL) -> str:
 
 
 def _sqlite_copy(source: str, target: str) -> None:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
-    src.close()
-    dst.close()
 
 
 def _sqlite_revision(path: str) -> str | None:
     """The backup's migration revision; a BackupError if it is not this app's database."""
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise BackupError("The backup file is damaged (SQLite's quick check failed).")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()

@@ -28,6 +28,8 @@ from flask import Flask, g, request
 from flask.logging import default_handler
 from sqlalchemy import inspect
 
+from participate.web.htmx import is_htmx
+
 HANDLER_NAME = "participate-json"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -137,7 +139,7 @@ def request_fields(response) -> dict:
         "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
         "bytes": response.calculate_content_length(),
         "person": person,
-        "htmx": request.headers.get("HX-Request") == "true",
+        "htmx": is_htmx(),
     }
 
 

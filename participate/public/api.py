@@ -15,7 +15,6 @@ from participate.public import facts
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-LISTS = facts.PLACE_TABLES
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -54,7 +53,7 @@ def place(slug: str):
             "place": facts.plain(facts.place_row(org)),
             "counts": facts.place_counts(org, today),
             "open_data": url_for("opendata.download", slug=org.slug),
-            "lists": {name: url_for(f"api.{name}", slug=org.slug) for name in LISTS},
+            "lists": {name: url_for(f"api.{name}", slug=org.slug) for name in facts.PLACE_TABLES},
         }
     )
 
@@ -79,7 +78,7 @@ def _list_view(table: str):
     return view
 
 
-for _table in LISTS:
+for _table in facts.PLACE_TABLES:
     bp.add_url_rule(f"/places/<slug>/{_table}", endpoint=_table, view_func=_list_view(_table))
 
 
@@ -174,16 +173,18 @@ def openapi_document() -> dict:
                 "counts": {
                     "type": "object",
                     "description": "How many public rows each list has.",
-                    "properties": {name: {"type": "integer", "minimum": 0} for name in LISTS},
-                    "required": list(LISTS),
+                    "properties": {
+                        name: {"type": "integer", "minimum": 0} for name in facts.PLACE_TABLES
+                    },
+                    "required": list(facts.PLACE_TABLES),
                     "additionalProperties": False,
                 },
                 "open_data": {"type": "string", "description": "The place's open-data ZIP."},
                 "lists": {
                     "type": "object",
                     "description": "Where each list is.",
-                    "properties": {name: {"type": "string"} for name in LISTS},
-                    "required": list(LISTS),
+                    "properties": {name: {"type": "string"} for name in facts.PLACE_TABLES},
+                    "required": list(facts.PLACE_TABLES),
                     "additionalProperties": False,
                 },
             },
@@ -211,7 +212,7 @@ def openapi_document() -> dict:
             }
         },
     }
-    for table in LISTS:
+    for table in facts.PLACE_TABLES:
         name = _schema_name(table)
         schemas[name] = _row_schema(table)
         schemas[f"{name}List"] = {

@@ -27,7 +27,6 @@ from participate.public.places import load_place
 
 bp = Blueprint("opendata", __name__)
 
-CSV_TABLES = facts.PLACE_TABLES  # one CSV file each
 GIVING360_FILE = "360giving.json"
 PABULIB_FOLDER = "pabulib"
 
@@ -95,7 +94,7 @@ def readme(org, today: date, licence_: str, extra_files: list[str], giving360: b
         "## Files",
         "",
     ]
-    for table in CSV_TABLES:
+    for table in facts.PLACE_TABLES:
         about, cols = facts.TABLES[table]
         lines += [f"### {table}.csv", "", about, "", "| Column | Type | Meaning |", "|---|---|---|"]
         for col in cols:
@@ -162,7 +161,7 @@ def build_zip(org, today: date | None = None, now: datetime | None = None) -> by
             org, today, licence(current_app.config), sorted(pabulib), package is not None
         )
     }
-    for table in CSV_TABLES:
+    for table in facts.PLACE_TABLES:
         files[f"{table}.csv"] = csv_text(table, tables[table])
     if package is not None:
         files[GIVING360_FILE] = json.dumps(package, indent=2, ensure_ascii=False) + "\n"

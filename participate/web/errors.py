@@ -8,7 +8,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from participate.extensions import db
@@ -93,8 +93,11 @@ def init_app(app: Flask) -> None:
             return error
         return _page(error.code if error.code in MESSAGES else 400)
 
-    @app.errorhandler(DBAPIError)
-    def _database(error: DBAPIError):
+    # OperationalError: unreachable, restarting, disk full, SQLite read-only; InternalError:
+    # PostgreSQL's read-only transactions. Anything else from the database is a bug: a 500.
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InternalError)
+    def _database(error: OperationalError | InternalError):
         """The database refused or could not be reached: read-only, disk full, restarting.
         A plain 503 page, never a stack trace; the log has the error's type and the SQL
         without its values (``hide_parameters``)."""

@@ -22,7 +22,16 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench.loopback import Browser, ballot_form, choices_on, csrf, free_port, gunicorn, wait_for
+from bench.loopback import (
+    Browser,
+    ballot_form,
+    choices_on,
+    csrf,
+    free_port,
+    gunicorn,
+    sign_in,
+    wait_for,
+)
 from participate.budgeting.models import Ballot, BallotChoice
 from participate.clock import local_today
 from participate.extensions import db
@@ -73,13 +82,7 @@ def vote(app, database_url, tmp_path):
 
 def _signed_in(port: int, email: str) -> Browser:
     browser = Browser(port)
-    status, page, _ = browser.request("GET", "/sign-in")
-    status, _, _ = browser.request(
-        "POST",
-        "/sign-in",
-        {"csrf_token": csrf(page), "email": email, "password": f.PASSWORD},
-    )
-    assert status == 303
+    assert sign_in(browser, email, f.PASSWORD)[-1][0] == 303
     return browser
 
 

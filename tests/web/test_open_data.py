@@ -22,7 +22,7 @@ from tests import factories as f
 from tests.web.test_grants_360giving import errors as giving360_errors
 
 PLACE = "porthaven-council"
-CSVS = [f"{t}.csv" for t in opendata.CSV_TABLES]
+CSVS = [f"{t}.csv" for t in facts.PLACE_TABLES]
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_the_readme_describes_every_column_of_every_csv_and_the_licence(porthave
     files = unzip(client.get(f"/places/{PLACE}/open-data.zip"))
     readme = files["README.md"]
     assert "https://creativecommons.org/licenses/by/4.0/" in readme
-    for table in opendata.CSV_TABLES:
+    for table in facts.PLACE_TABLES:
         header = next(csv.reader(io.StringIO(files[f"{table}.csv"])))
         assert header == facts.columns(table)
         section = readme_section(readme, f"{table}.csv")
@@ -115,7 +115,7 @@ def test_the_360giving_package_validates_and_matches_grants_csv(porthaven, clien
 def test_the_csv_rows_are_the_public_facts(porthaven, client):
     files = unzip(client.get(f"/places/{PLACE}/open-data.zip"))
     tables = facts.place_tables(porthaven)
-    for table in opendata.CSV_TABLES:
+    for table in facts.PLACE_TABLES:
         expected = [{k: opendata.cell(v) for k, v in row.items()} for row in tables[table]]
         assert rows(files[f"{table}.csv"]) == expected, table
     # figures match the books, with the day they were true
