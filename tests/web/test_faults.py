@@ -107,19 +107,32 @@ def _ballots_in_database(pot_id: int) -> dict[int, list[int]]:
     return {k: sorted(v) for k, v in found.items()}
 
 
+def _until(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
 def test_killing_a_worker_mid_vote_loses_no_saved_ballot(vote):
     port, pot_id, slug, voters, master = vote
     path = f"/rounds/{slug}/vote/{pot_id}"
     saved: dict[int, list[int]] = {}  # person id -> the choices of their last "saved"
     tried: dict[int, list[list[int]]] = {}  # every submission whose answer never came
+    after_kill: set[int] = set()  # voters told "saved" after the worker was killed
     errors: list[int] = []
-    stop = threading.Event()
+    killed, stop = threading.Event(), threading.Event()
 
-    def voter(person_id: int, email: str, seed: int):
+    # Everyone signs in and opens the ballot first, so the kill lands on votes being cast,
+    # however slow the machine is.
+    ready = []
+    for seed, (person_id, email) in enumerate(voters):
         browser = _signed_in(port, email)
         status, page, _ = browser.request("GET", path)
-        token, projects = csrf(page), [int(p) for p in choices_on(page)]
-        n = seed
+        assert status == 200
+        ready.append((person_id, browser, csrf(page), [int(p) for p in choices_on(page)], seed))
+
+    def voter(person_id: int, browser: Browser, token: str, projects: list[int], n: int):
         while not stop.is_set():
             n += 1
             choices = sorted({projects[n % 6], projects[(n * 7) % 6]})
@@ -129,24 +142,28 @@ def test_killing_a_worker_mid_vote_loses_no_saved_ballot(vote):
             if status == 303:
                 saved[person_id] = choices
                 tried.pop(person_id, None)
+                if killed.is_set():
+                    after_kill.add(person_id)
             elif status == 0:  # the connection died with the worker: it may or may not be in
                 tried.setdefault(person_id, []).append(choices)
             else:
                 errors.append(status)
 
-    threads = [threading.Thread(target=voter, args=(*person, i)) for i, person in enumerate(voters)]
+    threads = [threading.Thread(target=voter, args=args) for args in ready]
     for t in threads:
         t.start()
-    time.sleep(1.5)
-    victim = _workers(master)[0]
-    os.kill(victim, signal.SIGKILL)
-    time.sleep(2.5)
-    stop.set()
-    for t in threads:
-        t.join(timeout=30)
+    try:
+        _until(lambda: len(saved) == VOTERS, 60, "not every voter could vote before the kill")
+        victim = _workers(master)[0]
+        os.kill(victim, signal.SIGKILL)
+        killed.set()
+        _until(lambda: len(after_kill) == VOTERS, 60, "voting did not go on after the kill")
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
 
     assert errors == []
-    assert len(saved) == VOTERS  # voting went on after the kill
     new_workers = _workers(master)
     assert victim not in new_workers and len(new_workers) == 2  # gunicorn started another
     in_db = _ballots_in_database(pot_id)
