@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, session
 from flask_login import current_user, login_user
+from sqlalchemy.orm import joinedload
 
 from participate.accounts import rules
 from participate.accounts.models import Person, Space
@@ -105,7 +106,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(person_id: str):
-        person = db.session.get(Person, int(person_id))
+        # Every signed-in request asks this: the person and their memberships (which every
+        # permission check reads) in one round trip.
+        person = db.session.get(Person, int(person_id), options=[joinedload(Person.memberships)])
         return person if person is not None and person.active else None
 
     app.before_request(_load_assisting)
