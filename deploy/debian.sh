@@ -272,7 +272,7 @@ fi
   . "$ENV_FILE"
   set +a
   cd "$APP_DIR"
-  PYTHON="$PYTHON" bash scripts/setup.sh
+  PYTHON="$PYTHON" bash scripts/setup.sh --production
 )
 chown -R "$APP_USER:$APP_USER" "$APP_DIR/instance"
 (cd "$APP_DIR" && runuser -u "$APP_USER" -- .venv/bin/python -c 'import participate') ||

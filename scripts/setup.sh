@@ -3,14 +3,17 @@
 # Node 20 and apt. Run as root or via sudo. Safe to run again: a second run takes seconds and
 # keeps existing data.
 #
-#   bash scripts/setup.sh                    # what running the app needs
+#   bash scripts/setup.sh                    # running the app, and the test tools
 #   bash scripts/setup.sh --with-test-deps   # also Debian's Chromium, for the browser tests
 #                                            # (or set SETUP_WITH_TEST_DEPS=1)
+#   bash scripts/setup.sh --production       # running the app only: no test tools
+#                                            # (deploy/debian.sh uses this)
 #
 # What it does, each step only when needed:
 #   apt packages (python3-venv if venv can't be made; Pango and a font for PDFs;
 #   chromium with test deps)
-#   .venv, then pip install -e ".[postgres,redis,dev]" when pyproject.toml changed
+#   .venv, then pip install -e ".[postgres,redis,dev]" (".[postgres,redis]" with --production)
+#   when pyproject.toml or the extras changed
 #   npm ci when package-lock.json changed, then scripts/vendor_assets.py
 #   pybabel compile for translations/*/LC_MESSAGES/messages.po
 #   flask --app app db upgrade (instance/participate.db, or DATABASE_URL when set)
@@ -20,22 +23,25 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 WITH_TEST_DEPS="${SETUP_WITH_TEST_DEPS:-0}"
+EXTRAS="postgres,redis,dev"
 for arg in "$@"; do
   case "$arg" in
     --with-test-deps) WITH_TEST_DEPS=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --production) EXTRAS="postgres,redis" ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "setup: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
 [ "$WITH_TEST_DEPS" = "true" ] && WITH_TEST_DEPS=1
 
-EXTRAS="postgres,redis,dev"
 STAMPS="$ROOT/.setup-stamps"
 VENV="$ROOT/.venv"
 START=$SECONDS
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+[ "$WITH_TEST_DEPS" = "1" ] && [ "$EXTRAS" = "postgres,redis" ] &&
+  die "--production and --with-test-deps do not go together"
 
 # ---- apt --------------------------------------------------------------------------------------
 as_root() {

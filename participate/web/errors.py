@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Flask, current_app, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -64,10 +65,12 @@ def bare_page(status: int) -> str:
     """The error page as plain HTML, drawn without templates (their context needs the
     database, to know who is signed in) and in English if even the language is unknown."""
     heading, detail = MESSAGES[status]
+    lang = "en"
     with suppress(Exception):  # no language known: English is better than nothing
+        lang = str(get_locale() or "en")
         heading, detail = _(heading), _(detail)
     return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(heading)}</title></head>"
         f"<body><main><h1>{escape(heading)}</h1><p>{escape(detail)}</p>"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests import database_faults as faults
+from tests.browser.conftest import axe, sign_in
 
 
 def _scroll_width(page) -> int:
@@ -42,3 +43,41 @@ def test_print_hides_the_header_and_navigation(page):
     expect(page.locator(".skip-link")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text("Dot")
+
+
+# --- when the database fails: a clear page, never a stack trace -------------------------------
+
+
+def _engine(live_server):
+    from participate.extensions import db
+
+    with live_server.app.app_context():
+        return db.engine
+
+
+def test_a_full_disk_gives_a_clear_page_with_the_site_around_it(page, live_server):
+    sign_in(page, "community@porthaven.example")
+    page.goto("/profile")
+    with faults.disk_full(_engine(live_server)):
+        page.locator(".language-switch").get_by_role("button").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "We can't save or show that right now"
+        )
+        expect(page.get_by_text("nothing was changed")).to_be_visible()
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+        axe(page, "the 503 page")
+    page.go_back()
+    expect(page).to_have_url(f"{live_server.url}/profile")
+
+
+def test_with_the_database_gone_the_plain_page_still_reads_well(page, live_server):
+    sign_in(page, "community@porthaven.example")  # so the page needs the database
+    with faults.gone(_engine(live_server)):
+        response = page.goto("/")
+        assert response.status == 503
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "We can't save or show that right now"
+        )
+        expect(page.get_by_role("link", name="Participate")).to_have_attribute("href", "/")
+        axe(page, "the plain 503 page")
+    assert page.goto("/").status == 200  # back by itself

@@ -81,6 +81,16 @@ def test_the_script_installs_every_unit_in_deploy():
         assert name in text
 
 
+def test_production_installs_the_app_without_the_test_tools():
+    assert "bash scripts/setup.sh --production" in SCRIPT.read_text()
+    setup = ROOT / "scripts" / "setup.sh"
+    help_text = _run(BASH, str(setup), "--help").stdout
+    assert "--production" in help_text and "no test tools" in help_text
+    both = _run(BASH, str(setup), "--production", "--with-test-deps")
+    assert both.returncode == 1
+    assert "do not go together" in both.stderr
+
+
 # --- deploy/gunicorn.conf.py -----------------------------------------------------------------
 
 

@@ -9,12 +9,13 @@ import logging
 import re
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from participate.accounts.models import Person
 from participate.extensions import db
 from participate.ops import backup, logs
 from participate.ops.health import migration_heads
+from tests import database_faults as faults
 from tests import factories as f
 from tests.conftest import ON_POSTGRES, make_app
 
@@ -239,30 +240,12 @@ def test_a_sqlite_backup_is_a_whole_database_file(app, tmp_path):
 # --- when the database refuses -----------------------------------------------------------------
 
 
-def _refuse_writes(engine):
-    """Every new connection is read-only, as on a replica or a database put in read-only mode."""
-
-    def read_only(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        if engine.dialect.name == "sqlite":
-            cursor.execute("PRAGMA query_only = ON")
-        else:
-            cursor.execute("SET default_transaction_read_only = on")
-        cursor.close()
-        dbapi_connection.commit()  # a SET rolled back with its transaction would not last
-
-    event.listen(engine, "connect", read_only)
-    engine.dispose()
-    return read_only
-
-
 def test_a_read_only_database_gives_a_clear_page_not_a_stack_trace(app, client):
     jade = f.person("Jade", email="jade@example.org")
     db.session.commit()
     f.sign_in(client, jade)
     db.session.remove()
-    listener = _refuse_writes(db.engine)
-    try:
+    with faults.read_only(db.engine):
         response = client.post("/language", data={"language": "cy", "next": "/"})
         assert response.status_code == 503
         page = response.get_data(as_text=True)
@@ -271,9 +254,6 @@ def test_a_read_only_database_gives_a_clear_page_not_a_stack_trace(app, client):
         assert "Traceback" not in page and "sqlalchemy" not in page.lower()
         # Reading still works: the home page answers.
         assert client.get("/").status_code == 200
-    finally:
-        event.remove(db.engine, "connect", listener)
-        db.engine.dispose()
     assert db.session.get(Person, jade.id).language != "cy"
 
 
@@ -283,23 +263,10 @@ def test_a_full_disk_gives_a_clear_page(app, client):
     jade = f.person("Jade", email="jade@example.org")
     db.session.commit()
     f.sign_in(client, jade)
-    engine = db.engine
-    words = {
-        "sqlite": "database or disk is full",
-        "postgresql": "could not extend file: No space left on device",
-    }[engine.dialect.name]
-
-    def full(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
-            raise engine.dialect.dbapi.OperationalError(words)
-
-    event.listen(engine, "before_cursor_execute", full)
-    try:
+    with faults.disk_full(db.engine):
         response = client.post("/language", data={"language": "cy", "next": "/"})
         assert response.status_code == 503
         assert "We can&#39;t save or show that right now" in response.get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", full)
     assert db.session.get(Person, jade.id).language != "cy"
 
 
@@ -308,20 +275,13 @@ def test_when_the_database_is_gone_even_the_error_page_needs_no_database(app, cl
     db.session.commit()
     f.sign_in(client, jade)
     db.session.remove()
-    engine = db.engine
-
-    def gone(*_args):
-        raise engine.dialect.dbapi.OperationalError("connection refused")
-
-    event.listen(engine, "do_connect", gone)
-    engine.dispose()
-    try:
+    with faults.gone(db.engine):
         response = client.get("/")
         assert response.status_code == 503
         page = response.get_data(as_text=True)
-        assert page.startswith("<!doctype html>") and "<h1>We can" in page
+        assert page.startswith('<!doctype html>\n<html lang="en">') and "<h1>We can" in page
+        # A browser asking for Welsh gets the page in Welsh, marked as Welsh.
+        welsh = client.get("/", headers={"Accept-Language": "cy"}).get_data(as_text=True)
+        assert '<html lang="cy">' in welsh and "We can" not in welsh
         assert client.get("/healthz").status_code == 503
-    finally:
-        event.remove(engine, "do_connect", gone)
-        engine.dispose()
     assert client.get("/healthz").status_code == 200  # and back by itself
