@@ -1,9 +1,9 @@
 """The read-only JSON API: ``/api/v1/...``, the same public facts as the open-data ZIP.
 
-GET only, no sign-in, and the same answer whoever asks: every list comes from
-``public/facts.py`` as an anonymous visitor sees it. ``/api/v1/openapi.json`` describes every
-path, parameter and response; its schemas are written from ``facts.TABLES``, like the CSV
-headers and the README of the ZIP.
+GET only, no sign-in, open to scripts on other sites (CORS), and the same answer whoever
+asks: every list comes from ``public/facts.py`` as an anonymous visitor sees it.
+``/api/v1/openapi.json`` describes every path, parameter and response; its schemas are
+written from ``facts.TABLES``, like the CSV headers and the README of the ZIP.
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 def not_found(message: str = "There is no such place with public facts."):
     response = jsonify({"error": "not_found", "message": message})
     response.status_code = 404
+    return response
+
+
+@bp.after_request
+def _open_to_other_sites(response):
+    """Any web page may read the API from its own scripts (CORS): the answers are public and
+    the same for everyone, and ``*`` means browsers send no cookies with those requests."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -85,3 +85,20 @@ def test_the_api_is_read_only(app, client):
     for url in ("/api/v1/places", "/api/v1/places/porthaven-council/grants"):
         assert client.post(url).status_code == 405
         assert client.delete(url).status_code == 405
+
+
+def test_scripts_on_other_sites_may_read_it_without_cookies(app, client):
+    load()
+    db.session.commit()
+    for url in (
+        "/api/v1/places",
+        "/api/v1/places/porthaven-council/grants",
+        "/api/v1/openapi.json",
+        "/api/v1/places/nowhere",
+    ):
+        response = client.get(url, headers={"Origin": "https://dashboard.example"})
+        assert response.headers["Access-Control-Allow-Origin"] == "*", url
+        assert "Access-Control-Allow-Credentials" not in response.headers
+    # Only the API: the site's own pages stay closed to other sites' scripts.
+    page = client.get("/places", headers={"Origin": "https://dashboard.example"})
+    assert "Access-Control-Allow-Origin" not in page.headers
