@@ -17,6 +17,21 @@ DISK_FULL = {
 
 
 @contextmanager
+def _listening(engine, name: str, listener, *, new_connections: bool) -> Iterator[None]:
+    """``listener`` on the engine's ``name`` event for the duration; ``new_connections``:
+    the pool's connections are dropped before and after, so that it meets every one."""
+    event.listen(engine, name, listener)
+    if new_connections:
+        engine.dispose()
+    try:
+        yield
+    finally:
+        event.remove(engine, name, listener)
+        if new_connections:
+            engine.dispose()
+
+
+@contextmanager
 def read_only(engine) -> Iterator[None]:
     """Every new connection is read-only, as on a replica or a database put in read-only
     mode."""
@@ -30,13 +45,8 @@ def read_only(engine) -> Iterator[None]:
         cursor.close()
         dbapi_connection.commit()  # a SET rolled back with its transaction would not last
 
-    event.listen(engine, "connect", refuse_writes)
-    engine.dispose()
-    try:
+    with _listening(engine, "connect", refuse_writes, new_connections=True):
         yield
-    finally:
-        event.remove(engine, "connect", refuse_writes)
-        engine.dispose()
 
 
 @contextmanager
@@ -48,11 +58,8 @@ def disk_full(engine) -> Iterator[None]:
         if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
             raise engine.dialect.dbapi.OperationalError(words)
 
-    event.listen(engine, "before_cursor_execute", full)
-    try:
+    with _listening(engine, "before_cursor_execute", full, new_connections=False):
         yield
-    finally:
-        event.remove(engine, "before_cursor_execute", full)
 
 
 @contextmanager
@@ -62,10 +69,5 @@ def gone(engine) -> Iterator[None]:
     def refuse(*_args):
         raise engine.dialect.dbapi.OperationalError("connection refused")
 
-    event.listen(engine, "do_connect", refuse)
-    engine.dispose()
-    try:
+    with _listening(engine, "do_connect", refuse, new_connections=True):
         yield
-    finally:
-        event.remove(engine, "do_connect", refuse)
-        engine.dispose()
