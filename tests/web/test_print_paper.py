@@ -125,15 +125,16 @@ def _read_ballot(text: str) -> tuple[str, dict[str, str]]:
     return serial, {code: title for code, title, _cost in PROJECT_LINE.findall(text)}
 
 
-def _entry_boxes(html: str) -> dict[str, str]:
-    """The entry screen's boxes: the title each is labelled with -> the value it sends."""
-    return {
-        title: value
-        for value, title in re.findall(
-            r'name="choice" value="(\d+)" id="choice-\d+"[^>]*>\s*<label for="choice-\d+">(.+?): ',
-            html,
-        )
-    }
+ENTRY_BOX = re.compile(
+    r'name="choice" value="(\d+)" id="choice-\d+"[^>]*>\s*<label for="choice-\d+">'
+    r'<strong class="project-ref">([^<]+)</strong> (.+?): '
+)
+
+
+def _entry_boxes(html: str) -> dict[str, tuple[str, str]]:
+    """The entry screen's boxes, in order: the project number each is labelled with, as on
+    the paper -> (the value it sends, the title beside the number)."""
+    return {code: (value, title) for value, code, title in ENTRY_BOX.findall(html)}
 
 
 def _batch(client, rnd, pot) -> PaperBatch:
@@ -171,8 +172,11 @@ def test_printed_ballots_round_trip_through_paper_entry(client, world):
 
     batch = _batch(client, rnd, whole)
     boxes = _entry_boxes(f.page_text(client.get(_url(rnd, f"paper/{batch.id}"))))
-    for serial, projects in papers:
-        chosen = [boxes[projects[code]] for code in ticks[serial]]
+    # The person typing in finds each box by the number on the paper, in the paper's order.
+    assert list(boxes) == codes
+    assert {code: title for code, (_value, title) in boxes.items()} == papers[0][1]
+    for serial, _projects in papers:
+        chosen = [boxes[code][0] for code in ticks[serial]]
         response = client.post(
             _url(rnd, f"paper/{batch.id}"), data={"serial": serial, "choice": chosen}
         )
@@ -181,14 +185,14 @@ def test_printed_ballots_round_trip_through_paper_entry(client, world):
     # The same printed number cannot be entered twice.
     again = client.post(
         _url(rnd, f"paper/{batch.id}"),
-        data={"serial": "0002", "choice": [boxes["Benches by the harbour"]]},
+        data={"serial": "0002", "choice": [boxes[codes[0]][0]]},
     )
     assert again.status_code == 422
     assert f"Ballot 0002 is already entered in batch {batch.id}." in f.page_text(again)
     # Typed without its leading zeros, it is still the same paper.
     unpadded = client.post(
         _url(rnd, f"paper/{batch.id}"),
-        data={"serial": "2", "choice": [boxes["Benches by the harbour"]]},
+        data={"serial": "2", "choice": [boxes[codes[0]][0]]},
     )
     assert unpadded.status_code == 422
     assert f"Ballot 0002 is already entered in batch {batch.id}." in f.page_text(unpadded)
@@ -303,9 +307,11 @@ def test_cumulative_ballots_round_trip_with_points(client, world):
     written = {list(projects)[0]: 7, list(projects)[2]: 3}  # what the voter wrote in the boxes
     batch = _batch(client, rnd, whole)
     html = f.page_text(client.get(_url(rnd, f"paper/{batch.id}")))
-    fields = dict(re.findall(r'<label for="(points-\d+)">Points for (.+?) <span', html))
-    by_title = {title: name for name, title in fields.items()}
-    data = {"serial": serial, **{by_title[projects[c]]: str(n) for c, n in written.items()}}
+    # Each box is labelled with the project's number and title, as on the paper.
+    fields = re.findall(r'<label for="(points-\d+)">Points for (\S+) (.+?) <span', html)
+    by_code = {code: name for name, code, _title in fields}
+    assert {code: title for _name, code, title in fields} == projects
+    data = {"serial": serial, **{by_code[c]: str(n) for c, n in written.items()}}
     assert client.post(_url(rnd, f"paper/{batch.id}"), data=data).status_code == 303
     f.as_person(client, people["Tess"])
     client.post(_url(rnd, f"paper/{batch.id}/check"))
