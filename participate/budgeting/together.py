@@ -1,5 +1,5 @@
-"""Working together on ideas: comments on a project (and hiding one, with a reason), and
-offers between authors to join two projects into one or to work side by side.
+"""Working together on ideas: comments on a project (hiding one, with a reason, and showing
+it again), and offers between authors to join two projects into one or to work side by side.
 
 Every decision asks ``budgeting.rules``; the project page itself is ``budgeting.projects``.
 """
@@ -93,6 +93,33 @@ def hide_comment(slug: str, project_id: int, comment_id: int):
     if not is_htmx():
         flash(_("The comment is hidden. Everyone sees your reason in its place."), "success")
     return projects.answer(rnd, found, "comments", f"comment-{hidden.id}")
+
+
+@bp.post("/<slug>/projects/<int:project_id>/comments/<int:comment_id>/show")
+@login_required
+def show_comment(slug: str, project_id: int, comment_id: int):
+    """Undo a hiding (it was a mistake, or the words were put right): everyone sees the
+    comment again. The audit log keeps that it was hidden, by whom and why."""
+    rnd = load_round(slug)
+    found = load_project(rnd, project_id)
+    allow(rules.can_hide_comment(viewer(), rnd))
+    shown = db.session.get(ProjectComment, comment_id)
+    if shown is None or shown.project_id != found.id or shown.hidden_at is None:
+        abort(404)
+    reason = shown.hidden_reason
+    shown.hidden_reason = shown.hidden_by_id = shown.hidden_at = None
+    record(
+        "budgeting.comment_shown",
+        f"Showed a hidden comment again on a project: {found.title}",
+        found,
+        space=rnd.space,
+        visibility="space",
+        detail={"comment": shown.id, "was_hidden_because": reason},
+    )
+    db.session.commit()
+    if not is_htmx():
+        flash(_("The comment is shown again."), "success")
+    return projects.answer(rnd, found, "comments", f"comment-{shown.id}")
 
 
 # --- offers to join up or work together ------------------------------------------------------

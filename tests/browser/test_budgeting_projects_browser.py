@@ -58,6 +58,24 @@ def _fits(page, where: str) -> None:
     assert width <= 320, f"{where} scrolls sideways at 320px ({width}px)"
 
 
+def _hide_and_show(page, words: str, scripts: bool = True) -> None:
+    """Hide a comment with a reason, then show it again; axe on the hidden state (axe needs
+    scripts)."""
+    comment = page.locator("#comments li", has_text=words)
+    # Opening <details> is no navigation: without scripts Playwright would wait for one.
+    comment.locator("summary").click(no_wait_after=not scripts)
+    comment.get_by_label("Why hide it?").fill("It names a neighbour, we thought.")
+    comment.get_by_role("button", name="Hide it").click()
+    hidden = page.locator("#comments li", has_text="It names a neighbour, we thought.")
+    expect(hidden).to_contain_text("Hidden by the council")
+    if scripts:
+        axe(page, "a hidden comment, for those who look after comments")
+    hidden.get_by_role("button", name="Show it again").click()
+    shown = page.locator("#comments li", has_text=words)
+    expect(shown).not_to_contain_text("Hidden by the council")
+    expect(shown.get_by_text("Hide this comment")).to_be_visible()
+
+
 def _person(make_context, email: str, **options):
     page = make_context(**options).new_page()
     sign_in(page, email)
@@ -148,6 +166,9 @@ def test_a_resident_suggests_comments_and_replies_and_an_officer_checks(
     priya = _person(make_context, "officer@porthaven.example", viewport=PHONE)
     priya.goto(url)
     _fits(priya, "a project page for an officer")
+    # She hides the comment, thinks again and shows it: both in place, with htmx.
+    _hide_and_show(priya, "The bus shelter could have a planter too.")
+    assert priya.url == url
     _check(
         priya,
         url,
@@ -190,6 +211,8 @@ def test_the_same_path_works_without_javascript(make_context, ideas_open, rhys_i
 
     priya = _person(make_context, "officer@porthaven.example", **off)
     priya.goto(url)
+    _hide_and_show(priya, "Could the school help plant them?", scripts=False)
+    expect(priya.locator(".flashes")).to_contain_text("The comment is shown again.")
     priya.locator("#feasibility-form").get_by_label("It cannot go to the vote").check()
     priya.locator("#feasibility-form").get_by_role("button", name="Save the check").click()
     expect(priya.locator("#reason-error")).to_contain_text("Say why, so the author understands.")

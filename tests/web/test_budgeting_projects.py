@@ -19,6 +19,7 @@ from participate.budgeting.models import (
     ProjectOffer,
 )
 from participate.budgeting.projects import next_ref
+from participate.columns import utcnow
 from participate.extensions import db
 from tests import factories as f
 
@@ -804,3 +805,73 @@ def test_pictures_over_5_mb_are_refused_with_a_message(client, pb):
         db.session.scalar(select(BudgetProject).where(BudgetProject.title == "A community fridge"))
         is None
     )
+
+
+def test_a_hidden_comment_can_be_shown_again_by_those_who_hide_comments(client, pb):
+    rnd, people, projects = pb
+    benches = projects["benches"]
+    hidden = ProjectComment(
+        project_id=benches.id,
+        author_id=people["bob"].id,
+        body="Meet me at the bus stop",
+        hidden_reason="Looked like a phone number.",
+        hidden_by_id=people["officer"].id,
+        hidden_at=utcnow(),
+    )
+    shown = ProjectComment(project_id=benches.id, author_id=people["bob"].id, body="Yes please")
+    db.session.add_all([hidden, shown])
+    db.session.commit()
+    url = f"{_page(rnd, benches)}/comments/{hidden.id}/show"
+    # Voters, the comment's author and visitors may not; they do not see the button either.
+    for who in (None, "ann", "cat", "bob"):
+        f.as_person(client, people[who] if who else None)
+        assert "Show it again" not in f.page_text(client.get(_page(rnd, benches)))
+        assert client.post(url).status_code in (302, 404), who  # 302: sign in first
+    db.session.refresh(hidden)
+    assert hidden.hidden_at is not None
+    # A comment that is not hidden, or belongs to another project, is not there to show.
+    f.as_person(client, people["officer"])
+    assert client.post(f"{_page(rnd, benches)}/comments/{shown.id}/show").status_code == 404
+    other = f"{_page(rnd, projects['ramps'])}/comments/{hidden.id}/show"
+    assert client.post(other).status_code == 404
+
+    page = f.page_text(client.get(_page(rnd, benches)))
+    assert "Show it again" in page
+    done = client.post(url)
+    assert done.status_code == 303 and f"#comment-{hidden.id}" in done.headers["Location"]
+    db.session.refresh(hidden)
+    assert (hidden.hidden_at, hidden.hidden_by_id, hidden.hidden_reason) == (None, None, None)
+    (entry,) = _actions("budgeting.comment_shown")
+    assert entry.detail == {
+        "comment": hidden.id,
+        "was_hidden_because": "Looked like a phone number.",
+    }
+    f.as_person(client, people["cat"])
+    page = f.page_text(client.get(_page(rnd, benches)))
+    assert "Meet me at the bus stop" in page and "Hidden by the council" not in page
+    # Shown already: there is nothing to show again.
+    f.as_person(client, people["sam"])
+    assert client.post(url).status_code == 404
+
+
+def test_a_facilitator_shows_a_comment_again_in_place(client, pb):
+    rnd, people, projects = pb
+    note = ProjectComment(
+        project_id=projects["ramps"].id,
+        author_id=people["bob"].id,
+        body="Skating on Sundays?",
+        hidden_reason="Off topic, we thought.",
+        hidden_by_id=people["sam"].id,
+        hidden_at=utcnow(),
+    )
+    db.session.add(note)
+    db.session.commit()
+    f.as_person(client, people["sam"])
+    response = client.post(
+        f"{_page(rnd, projects['ramps'])}/comments/{note.id}/show",
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    fragment = f.page_text(response)
+    assert fragment.lstrip().startswith('<section id="comments"')
+    assert "Skating on Sundays?" in fragment and "Hidden by the council" not in fragment
