@@ -1,6 +1,7 @@
-"""Project ideas: the list, suggesting and changing an idea, its page and pictures, the
-officers' check (can it go to the vote, and what it would really cost), the author's reply,
-comments (and hiding one, with a reason), and offers to join up or work together.
+"""Project ideas: the list, suggesting and changing an idea, its page and pictures (added and
+removed with the idea's form), the officers' check (can it go to the vote, and what it would
+really cost), the author's reply, comments (and hiding one, with a reason), and offers to join
+up or work together.
 
 Every decision asks ``budgeting.rules``. Things done by the person taking part (suggesting,
 replying, commenting, offering) use ``subject(rnd)``, so a facilitator can do them for
@@ -261,7 +262,16 @@ def _form_page(rnd: GrantRound, form, project: BudgetProject | None, status: int
         form=form,
         project=project,
         area=area_words(rnd),
+        removing=_pictures_to_remove(project),
     )
+
+
+def _pictures_to_remove(project: BudgetProject | None) -> list[ProjectImage]:
+    """The project's pictures ticked "Remove this picture" in the form sent (none on GET)."""
+    if project is None or request.method != "POST":
+        return []
+    ticked = set(request.form.getlist("remove_image"))
+    return [image for image in project.images if str(image.id) in ticked]
 
 
 @bp.route("/<slug>/projects/new", methods=["GET", "POST"])
@@ -332,6 +342,9 @@ def edit_project(slug: str, project_id: int):
         setattr(project, name, getattr(form, name).data or None)
     project.title = form.title.data
     project.cost = form.cost_amount()
+    removed = _pictures_to_remove(project)
+    for image in removed:
+        db.session.delete(image)
     _add_picture(project, picture, form.image_alt.data or "", viewer())
     record(
         "budgeting.project_changed",
@@ -339,6 +352,7 @@ def edit_project(slug: str, project_id: int):
         project,
         space=rnd.space,
         visibility="space",
+        detail={"pictures_removed": [image.id for image in removed]} if removed else None,
     )
     db.session.commit()
     flash(_("Your changes are saved."), "success")

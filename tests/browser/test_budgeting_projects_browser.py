@@ -154,6 +154,15 @@ def test_a_resident_suggests_comments_and_replies_and_an_officer_checks(
     assert rhys.evaluate("img => img.naturalWidth", picture.element_handle()) == 120
     _fits(rhys, "a new project's page")
 
+    # He takes the picture off again: a tick on the idea's form.
+    rhys.get_by_role("link", name="Change this idea").click()
+    _fits(rhys, "changing an idea that has a picture")
+    rhys.get_by_label("Remove this picture: The bare pavement by the bus stop").check()
+    rhys.get_by_role("button", name="Save the changes").click()
+    expect(rhys.locator(".flashes")).to_contain_text("Your changes are saved.")
+    expect(rhys.get_by_role("img", name="The bare pavement by the bus stop")).to_have_count(0)
+    assert rhys.url == url
+
     # A comment goes in with htmx: the comments swap in place, the page stays.
     rhys.get_by_label("Your comment").fill("The bus shelter could have a planter too.")
     rhys.get_by_role("button", name="Add my comment").click()

@@ -444,6 +444,66 @@ def test_the_author_changes_their_idea_and_others_cannot(client, pb):
     assert client.get(url).status_code == 404
 
 
+def _picture(project, alt: str) -> ProjectImage:
+    image = ProjectImage(
+        project_id=project.id,
+        alt_text=alt,
+        content_type="image/png",
+        data=b"not really a png",
+        width=4,
+        height=3,
+    )
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def test_the_author_removes_a_picture_and_a_mistake_elsewhere_keeps_the_tick(client, pb):
+    rnd, people, projects = pb
+    benches = projects["benches"]
+    old = _picture(benches, "The old bench by the lifeboat station")
+    kept = _picture(benches, "The view from the prom")
+    db.session.commit()
+    old_id, kept_id = old.id, kept.id
+    url = f"{_page(rnd, benches)}/edit"
+    tick = {"remove_image": str(old_id)}
+    # Someone who may not change the idea cannot remove its pictures either.
+    for who in (None, people["bob"], people["sam"]):
+        f.as_person(client, who)
+        assert client.post(url, data=_idea(rnd, **tick)).status_code in (302, 404)
+    assert db.session.get(ProjectImage, old_id) is not None
+
+    f.as_person(client, people["ann"])
+    form = f.page_text(client.get(url))
+    assert "Remove this picture: The old bench by the lifeboat station" in form
+    assert f'name="remove_image" value="{old_id}"' in form
+    assert f'name="remove_image" value="{old_id}" id="remove-image-{old_id}" checked' not in form
+    # A mistake in another field: nothing is removed, and the tick is still there.
+    bad = client.post(url, data=_idea(rnd, title="", **tick))
+    assert bad.status_code == 422
+    page = f.page_text(bad)
+    assert f'value="{old_id}" id="remove-image-{old_id}" checked' in page
+    assert f'value="{kept_id}" id="remove-image-{kept_id}">' in page
+    db.session.expire_all()
+    assert db.session.get(ProjectImage, old_id) is not None
+
+    done = client.post(url, data=_idea(rnd, title="Benches on the prom", **tick))
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(ProjectImage, old_id) is None
+    assert [i.id for i in db.session.get(BudgetProject, benches.id).images] == [kept_id]
+    assert client.get(f"{_page(rnd, benches)}/images/{old_id}").status_code == 404
+    entry = _actions("budgeting.project_changed")[-1]
+    assert entry.detail == {"pictures_removed": [old_id]}
+    # A number that is not one of this idea's pictures removes nothing.
+    other = _picture(projects["ramps"], "Ramps")
+    db.session.commit()
+    other_id = other.id
+    assert client.post(url, data=_idea(rnd, remove_image=str(other_id))).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(ProjectImage, other_id) is not None
+
+
 def test_the_author_withdraws_their_idea(client, pb):
     rnd, people, projects = pb
     benches = projects["benches"]
