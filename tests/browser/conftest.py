@@ -144,6 +144,8 @@ def make_context(new_context, live_server, console):
     def _make(**options):
         context = new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
+        # axe runs in the page: with scripts off, Playwright would wait for it forever.
+        context.scripts_off = options.get("java_script_enabled") is False
         context.on("console", lambda msg: console.messages.append(f"[{msg.type}] {msg.text}"))
         context.on("weberror", lambda error: console.page_errors.append(str(error.error)))
         return context
@@ -200,6 +202,9 @@ def axe(page, where: str | None = None) -> list[dict]:
     The source goes in through ``page.evaluate`` (the page's strict CSP blocks injected
     ``<script>`` tags). Returns every violation, so callers may look at the milder ones.
     """
+    if getattr(page.context, "scripts_off", False):
+        pytest.fail(f"axe needs scripts: check {where or page.url} in a context with "
+                    "JavaScript on", pytrace=False)
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe())
     results = page.evaluate(

@@ -1,8 +1,10 @@
-"""Layout: nothing scrolls sideways at 320 px wide (WCAG 1.4.10 reflow), and print shows
-the content without the site's header and navigation."""
+"""Layout: nothing scrolls sideways at 320 px wide (WCAG 1.4.10 reflow); print shows the
+content without the site's header and navigation; the pages for a failing database read well
+(axe); and the axe helper refuses, at once, a page without scripts."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests import database_faults as faults
@@ -81,3 +83,15 @@ def test_with_the_database_gone_the_plain_page_still_reads_well(page, live_serve
         expect(page.get_by_role("link", name="Participate")).to_have_attribute("href", "/")
         axe(page, "the plain 503 page")
     assert page.goto("/").status == 200  # back by itself
+
+
+def test_axe_on_a_page_without_scripts_fails_at_once_rather_than_hanging(make_context):
+    """axe runs inside the page; with JavaScript off, Playwright would wait for it forever
+    (a test once hung for ten minutes). The helper says so instead."""
+    quiet = make_context(java_script_enabled=False).new_page()
+    quiet.goto("/")
+    with pytest.raises(pytest.fail.Exception, match="axe needs scripts"):
+        axe(quiet, "the home page without scripts")
+    page = make_context().new_page()
+    page.goto("/")
+    axe(page, "the home page")
