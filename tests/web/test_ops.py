@@ -240,10 +240,16 @@ def test_a_sqlite_backup_is_a_whole_database_file(app, tmp_path):
 # --- when the database refuses -----------------------------------------------------------------
 
 
-def test_a_read_only_database_gives_a_clear_page_not_a_stack_trace(app, client):
-    jade = f.person("Jade", email="jade@example.org")
+@pytest.fixture
+def jade(app, client):
+    """Jade, signed in: her pages need the database, to know who she is."""
+    person = f.person("Jade", email="jade@example.org")
     db.session.commit()
-    f.sign_in(client, jade)
+    f.sign_in(client, person)
+    return person
+
+
+def test_a_read_only_database_gives_a_clear_page_not_a_stack_trace(client, jade):
     db.session.remove()
     with faults.read_only(db.engine):
         response = client.post("/language", data={"language": "cy", "next": "/"})
@@ -257,12 +263,9 @@ def test_a_read_only_database_gives_a_clear_page_not_a_stack_trace(app, client):
     assert db.session.get(Person, jade.id).language != "cy"
 
 
-def test_a_full_disk_gives_a_clear_page(app, client):
+def test_a_full_disk_gives_a_clear_page(client, jade):
     """The driver's own error for a full disk (SQLite's and PostgreSQL's words), raised on
     the first write."""
-    jade = f.person("Jade", email="jade@example.org")
-    db.session.commit()
-    f.sign_in(client, jade)
     with faults.disk_full(db.engine):
         response = client.post("/language", data={"language": "cy", "next": "/"})
         assert response.status_code == 503
@@ -270,10 +273,7 @@ def test_a_full_disk_gives_a_clear_page(app, client):
     assert db.session.get(Person, jade.id).language != "cy"
 
 
-def test_when_the_database_is_gone_even_the_error_page_needs_no_database(app, client):
-    jade = f.person("Jade", email="jade@example.org")
-    db.session.commit()
-    f.sign_in(client, jade)
+def test_when_the_database_is_gone_even_the_error_page_needs_no_database(client, jade):
     db.session.remove()
     with faults.gone(db.engine):
         response = client.get("/")
